@@ -1,0 +1,643 @@
+"""Writes on articles: ingest (paste, upload, bulk import), import jobs, extraction status.
+
+Every function that a person triggers takes ``actor`` and writes its audit row in
+the same transaction; work for the workers is queued with ``transaction.on_commit``
+so a worker never sees an id whose row is not committed yet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+
+import py3langid
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from articles import dedup
+from articles.cleaning import clean_article
+from articles.dates import parse_published
+from articles.importers import (
+    ImportRejected,
+    Limits,
+    RawRecord,
+    RecordError,
+    count_records,
+    iter_records,
+    read_document,
+)
+from articles.models import Article, AuditEntry, ImportJob, ImportProblem, MinHashBand, Source
+
+logger = logging.getLogger(__name__)
+
+TITLE_MAX = 500
+
+
+class IngestError(Exception):
+    """Input that cannot become an article; the message is for the person who sent it."""
+
+
+def upload_limits() -> Limits:
+    return Limits(
+        max_file_bytes=settings.VIGIE_MAX_FILE_BYTES,
+        max_zip_entries=settings.VIGIE_MAX_ZIP_ENTRIES,
+        max_zip_total_bytes=settings.VIGIE_MAX_ZIP_TOTAL_BYTES,
+    )
+
+
+@dataclass
+class ArticleInput:
+    """One article as given by a person or an import row, before cleaning."""
+
+    text: str
+    title: str | None = None
+    published_at: str | dt.date | dt.datetime | None = None
+    source: str | None = None
+    url: str | None = None
+    language: str | None = None
+    external_id: str | None = None
+    location: str = ""
+    origin: str = Article.Origin.PASTE
+    filename: str | None = None
+    original_file: UploadedFile | None = None
+
+
+@dataclass
+class IngestOutcome:
+    location: str
+    kind: str  # "created" | "duplicate" | "rejected"
+    article: Article | None = None
+    reason: str = ""
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def created(self) -> bool:
+        return self.kind == "created"
+
+
+@dataclass
+class _Prepared:
+    input: ArticleInput
+    article: Article
+    signature: object  # numpy array
+    bands: list[int]
+    flags: list[str]
+
+
+# ---------------------------------------------------------------------------
+# Preparing one article (no database access)
+
+
+def detect_language(text: str) -> str:
+    if len(text.strip()) < 20:
+        return ""
+    lang, _score = py3langid.classify(text[:5000])
+    return lang
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def _prepare(item: ArticleInput) -> _Prepared:
+    if not item.text or not item.text.strip():
+        raise IngestError("empty text")
+    cleaned = clean_article(item.text, title=(item.title or None))
+    if not cleaned.text.strip():
+        raise IngestError("no article text left once boilerplate lines were removed")
+    flags: list[str] = []
+
+    published_at, precision, inferred = None, "", False
+    try:
+        given = parse_published(item.published_at)
+    except ValueError as exc:
+        given = None
+        flags.append(f"{exc}; date ignored")
+    if given is not None:
+        published_at, precision = _aware(given.at), given.precision
+    elif cleaned.published is not None:
+        found = cleaned.published
+        published_at = _aware(dt.datetime.combine(found.value, found.time or dt.time.min))
+        precision, inferred = found.precision, True
+
+    language = (item.language or "").strip().lower()[:12] or detect_language(cleaned.text)
+    if language and language != "fr":
+        flags.append(f"language is '{language}', not French")
+
+    title = (item.title or "").strip() or cleaned.title
+    article = Article(
+        title=title[:TITLE_MAX] or "(sans titre)",
+        title_inferred=not (item.title or "").strip(),
+        text=cleaned.text,
+        raw_text=item.text,
+        origin=item.origin,
+        original_filename=(item.filename or "")[:500],
+        published_at=published_at,
+        published_precision=precision,
+        published_inferred=inferred,
+        language=language,
+        url=(item.url or "").strip()[:2000],
+        external_id=(item.external_id or "").strip()[:200],
+        dateline_place=(cleaned.dateline_place or "")[:200],
+        agency=(cleaned.agency or "")[:100],
+        rubric=(cleaned.rubric or "")[:200],
+        removed_lines=[{"kind": r.kind, "text": r.text} for r in cleaned.removed],
+        content_hash=dedup.content_hash(cleaned.text),
+    )
+    sig = dedup.signature(cleaned.text)
+    article.minhash = dedup.signature_to_bytes(sig)
+    if item.original_file is not None:
+        article.original_file = item.original_file
+    return _Prepared(item, article, sig, dedup.band_keys(sig), flags)
+
+
+# ---------------------------------------------------------------------------
+# Writing a batch
+
+
+def _sources_by_name(names: set[str]) -> dict[str, Source]:
+    if not names:
+        return {}
+    existing = {s.name: s for s in Source.objects.filter(name__in=names)}
+    missing = [Source(name=n) for n in names if n not in existing]
+    if missing:
+        Source.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {s.name: s for s in Source.objects.filter(name__in=names)}
+    return existing
+
+
+def _near_duplicates(prepared: list[_Prepared]) -> dict[int, tuple[int | _Prepared, float]]:
+    """For each prepared index, the most similar earlier article (id, or a batch sibling) above the threshold."""
+    threshold = settings.VIGIE_NEAR_DUPLICATE_THRESHOLD
+    all_keys = {k for p in prepared for k in p.bands}
+    candidates_by_key: dict[int, set[int]] = {}
+    for article_id, key in MinHashBand.objects.filter(key__in=all_keys).values_list("article_id", "key"):
+        candidates_by_key.setdefault(key, set()).add(article_id)
+    candidate_ids = set().union(*candidates_by_key.values()) if candidates_by_key else set()
+    signatures = {
+        pk: dedup.signature_from_bytes(sig)
+        for pk, sig in Article.objects.filter(pk__in=candidate_ids).values_list("pk", "minhash")
+    }
+
+    found: dict[int, tuple[int | _Prepared, float]] = {}
+    earlier_in_batch: dict[int, list[_Prepared]] = {}
+    for index, p in enumerate(prepared):
+        best: tuple[int | _Prepared, float] | None = None
+        ids = {pk for k in p.bands for pk in candidates_by_key.get(k, ())}
+        for pk in ids:
+            score = dedup.similarity(p.signature, signatures[pk])
+            if score >= threshold and (best is None or score > best[1]):
+                best = (pk, score)
+        siblings = {id(s): s for k in p.bands for s in earlier_in_batch.get(k, ())}
+        for sibling in siblings.values():
+            score = dedup.similarity(p.signature, sibling.signature)
+            if score >= threshold and (best is None or score > best[1]):
+                best = (sibling, score)
+        if best is not None:
+            found[index] = best
+        for k in p.bands:
+            earlier_in_batch.setdefault(k, []).append(p)
+    return found
+
+
+def articles_ingest(
+    *,
+    actor: AbstractBaseUser | None,
+    inputs: list[ArticleInput],
+    import_job: ImportJob | None = None,
+    enqueue_extraction: bool = True,
+) -> list[IngestOutcome]:
+    """Clean, deduplicate and store a batch of articles in one transaction.
+
+    Returns one outcome per input, in order: created (with flags such as
+    "not French" or "near-duplicate of #12"), duplicate (pointing to the
+    existing article) or rejected (with the reason). A bad input never stops
+    the good ones. New articles are queued for extraction once committed.
+    """
+    outcomes: list[IngestOutcome | None] = [None] * len(inputs)
+    prepared: list[tuple[int, _Prepared]] = []
+    for index, item in enumerate(inputs):
+        try:
+            prepared.append((index, _prepare(item)))
+        except IngestError as exc:
+            outcomes[index] = IngestOutcome(item.location, "rejected", reason=str(exc))
+
+    with transaction.atomic():
+        # Exact duplicates: against stored articles, then within the batch.
+        hashes = {p.article.content_hash for _, p in prepared}
+        existing = dict(Article.objects.filter(content_hash__in=hashes).values_list("content_hash", "pk"))
+        fresh: list[tuple[int, _Prepared]] = []
+        first_in_batch: dict[str, _Prepared] = {}
+        for index, p in prepared:
+            h = p.article.content_hash
+            if h in existing:
+                outcomes[index] = _duplicate(p, existing[h])
+            elif h in first_in_batch:
+                outcomes[index] = IngestOutcome(
+                    p.input.location, "duplicate", reason="same text as an earlier row of this import"
+                )
+                outcomes[index].article = first_in_batch[h].article  # id known after the insert
+            else:
+                first_in_batch[h] = p
+                fresh.append((index, p))
+
+        near = _near_duplicates([p for _, p in fresh])
+        sources = _sources_by_name(
+            {p.input.source.strip()[:200] for _, p in fresh if p.input.source and p.input.source.strip()}
+        )
+        for _, p in fresh:
+            if p.input.source and p.input.source.strip():
+                p.article.source = sources.get(p.input.source.strip()[:200])
+            p.article.created_by = actor if actor is not None and actor.is_authenticated else None
+            p.article.import_job = import_job
+
+        created = _insert(fresh, outcomes)
+        _link_near_duplicates(fresh, near, outcomes)
+        MinHashBand.objects.bulk_create(
+            [MinHashBand(article=p.article, key=k) for _, p in created for k in set(p.bands)],
+            batch_size=2000,
+        )
+        if import_job is None and actor is not None:
+            AuditEntry.objects.bulk_create(
+                [
+                    AuditEntry(
+                        actor=actor,
+                        action="article.create",
+                        article=p.article,
+                        object_type="article",
+                        object_id=str(p.article.pk),
+                        after={
+                            "title": p.article.title,
+                            "origin": p.article.origin,
+                            "content_hash": p.article.content_hash,
+                        },
+                    )
+                    for _, p in created
+                ]
+            )
+        if enqueue_extraction and created:
+            ids = [p.article.pk for _, p in created]
+            transaction.on_commit(lambda: enqueue_extractions(ids))
+
+    # Within-batch duplicates point to the article stored for the same text, now that it has an id.
+    for outcome in outcomes:
+        if outcome is not None and outcome.kind == "duplicate" and outcome.article is not None and outcome.article.pk:
+            outcome.reason = f"duplicate of article #{outcome.article.pk}"
+    return [o for o in outcomes if o is not None]
+
+
+def _duplicate(p: _Prepared, existing_id: int) -> IngestOutcome:
+    return IngestOutcome(
+        p.input.location,
+        "duplicate",
+        article=Article(pk=existing_id),
+        reason=f"duplicate of article #{existing_id}",
+    )
+
+
+def _insert(fresh: list[tuple[int, _Prepared]], outcomes: list) -> list[tuple[int, _Prepared]]:
+    """Insert new articles; a concurrent insert of the same text becomes a duplicate, not an error."""
+    try:
+        with transaction.atomic():
+            Article.objects.bulk_create([p.article for _, p in fresh], batch_size=500)
+        created = fresh
+    except IntegrityError:
+        # Another import stored one of these texts since we looked: fall back
+        # to one savepoint per row so only the clashing rows are affected.
+        created = []
+        for index, p in fresh:
+            p.article.pk = None
+            try:
+                with transaction.atomic():
+                    p.article.save(force_insert=True)
+                created.append((index, p))
+            except IntegrityError:
+                winner = (
+                    Article.objects.filter(content_hash=p.article.content_hash).values_list("pk", flat=True).first()
+                )
+                outcomes[index] = _duplicate(p, winner)
+    for index, p in created:
+        outcomes[index] = IngestOutcome(p.input.location, "created", article=p.article, flags=list(p.flags))
+    return created
+
+
+def _link_near_duplicates(fresh: list[tuple[int, _Prepared]], near: dict, outcomes: list) -> None:
+    changed = []
+    for position, (index, p) in enumerate(fresh):
+        if position not in near or p.article.pk is None:
+            continue
+        target, score = near[position]
+        target_id = target.article.pk if isinstance(target, _Prepared) else target
+        if target_id is None or target_id == p.article.pk:
+            continue
+        p.article.near_duplicate_of_id = target_id
+        p.article.near_duplicate_score = round(score, 3)
+        changed.append(p.article)
+        outcome = outcomes[index]
+        if outcome is not None:
+            outcome.flags.append(f"near-duplicate of article #{target_id} (similarity {score:.2f})")
+    if changed:
+        Article.objects.bulk_update(changed, ["near_duplicate_of", "near_duplicate_score"])
+
+
+def enqueue_extractions(article_ids: Iterable[int]) -> None:
+    # Imported here: tasks import services, not the other way round at module load.
+    from articles.tasks import extract_article
+
+    for article_id in article_ids:
+        try:
+            extract_article.delay(article_id)
+        except Exception:  # broker down: the row stays "queued" and is the source of truth
+            logger.exception("could not enqueue extraction of article %s; it stays queued", article_id)
+
+
+# ---------------------------------------------------------------------------
+# Paste and upload (one person, one request)
+
+
+def article_create_from_paste(
+    *,
+    actor: AbstractBaseUser,
+    text: str,
+    title: str = "",
+    source: str = "",
+    url: str = "",
+    published_at: dt.date | dt.datetime | None = None,
+) -> IngestOutcome:
+    """Store a pasted article; raises IngestError for input that cannot become one."""
+    item = ArticleInput(text=text, title=title, source=source, url=url, published_at=published_at, location="paste")
+    outcome = articles_ingest(actor=actor, inputs=[item])[0]
+    if outcome.kind == "rejected":
+        raise IngestError(outcome.reason)
+    return outcome
+
+
+def articles_create_from_uploads(
+    *, actor: AbstractBaseUser, files: list[UploadedFile], source: str = ""
+) -> list[IngestOutcome]:
+    """One article per uploaded file; a bad file is reported and the others are stored."""
+    limits = upload_limits()
+    inputs: list[ArticleInput] = []
+    rejected: list[IngestOutcome] = []
+    for upload in files:
+        name = os.path.basename(upload.name or "upload")
+        location = f"file {name}"
+        if upload.size is not None and upload.size > limits.max_file_bytes:
+            rejected.append(IngestOutcome(location, "rejected", reason=_too_big(upload.size, limits.max_file_bytes)))
+            continue
+        try:
+            doc = read_document(name, upload.read(), limits=limits)
+        except ImportRejected as exc:
+            rejected.append(IngestOutcome(location, "rejected", reason=str(exc)))
+            continue
+        upload.seek(0)
+        inputs.append(
+            ArticleInput(
+                text=doc.text,
+                title=doc.title,
+                published_at=doc.published,
+                source=source,
+                location=location,
+                origin=Article.Origin.UPLOAD,
+                filename=name,
+                original_file=upload,
+            )
+        )
+    return rejected + articles_ingest(actor=actor, inputs=inputs)
+
+
+def _too_big(size: int, limit: int) -> str:
+    return f"file is {size / 1_048_576:.1f} MB, over the {limit / 1_048_576:.0f} MB limit"
+
+
+# ---------------------------------------------------------------------------
+# Bulk import jobs
+
+
+def import_job_create(
+    *,
+    actor: AbstractBaseUser | None,
+    file: UploadedFile | None = None,
+    path: str = "",
+    format: str = "",
+    enqueue: bool = True,
+) -> ImportJob:
+    """Record a bulk import and (unless the caller runs it itself) queue it.
+
+    The job row is the source of truth; the broker only carries its id.
+    """
+    if file is not None and file.size is not None and file.size > settings.VIGIE_MAX_IMPORT_BYTES:
+        raise IngestError(_too_big(file.size, settings.VIGIE_MAX_IMPORT_BYTES))
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            file=file or "",
+            path=path,
+            original_filename=os.path.basename(file.name) if file is not None else os.path.basename(path.rstrip("/")),
+            format=format,
+            created_by=actor,
+        )
+        AuditEntry.objects.create(
+            actor=actor,
+            action="import.create",
+            object_type="import_job",
+            object_id=str(job.pk),
+            after={"file": job.display_name, "format": format},
+        )
+        if enqueue:
+            from articles.tasks import run_import
+
+            transaction.on_commit(lambda: _safe_delay(run_import, job.pk))
+    return job
+
+
+def _safe_delay(task, *args) -> None:
+    try:
+        task.delay(*args)
+    except Exception:
+        logger.exception("could not enqueue %s%s; the row stays pending", task.name, args)
+
+
+def _record_path(job: ImportJob) -> str:
+    return job.file.path if job.file else job.path
+
+
+def _input_from_record(record: RawRecord) -> ArticleInput:
+    return ArticleInput(
+        text=record.text,
+        title=record.title,
+        published_at=record.published_at,
+        source=record.source,
+        url=record.url,
+        language=record.language,
+        external_id=record.external_id,
+        location=record.location,
+        origin=Article.Origin.IMPORT,
+        filename=record.filename,
+    )
+
+
+def _batches(items: Iterator, size: int) -> Iterator[list]:
+    while batch := list(islice(items, size)):
+        yield batch
+
+
+def import_job_run(
+    job_id: int,
+    *,
+    sync_extraction: bool = False,
+    on_progress: Callable[[ImportJob], None] | None = None,
+) -> ImportJob | None:
+    """Import every record of the job's file, batch by batch.
+
+    Each batch's articles, problems and the job's counters are written in one
+    transaction, so the counts always match what is stored; a rerun of an
+    interrupted job skips the records it already processed.
+    """
+    now = timezone.now()
+    # A job is claimed when pending, or when running but silent for longer than
+    # the lease (its worker died): two live runs never share a job.
+    lease = now - dt.timedelta(seconds=settings.VIGIE_IMPORT_LEASE_SECONDS)
+    claimed = (
+        ImportJob.objects.filter(pk=job_id)
+        .filter(Q(status=ImportJob.Status.PENDING) | Q(status=ImportJob.Status.RUNNING, heartbeat_at__lt=lease))
+        .update(status=ImportJob.Status.RUNNING, started_at=now, heartbeat_at=now)
+    )
+    if not claimed:
+        return None
+    job = ImportJob.objects.get(pk=job_id)
+    path = _record_path(job)
+    limits = upload_limits()
+    try:
+        fmt = job.format or None
+        if job.total is None:
+            total = count_records(path, fmt)
+            ImportJob.objects.filter(pk=job.pk).update(total=total)
+            job.total = total
+        records = iter_records(path, fmt, limits=limits)
+        # Resume: records before `processed` were committed by an earlier run.
+        records = islice(records, job.processed, None)
+        for batch in _batches(records, settings.VIGIE_IMPORT_BATCH_SIZE):
+            created_ids = _import_batch(job, batch, enqueue_extraction=not sync_extraction)
+            job.refresh_from_db()
+            if sync_extraction and created_ids:
+                from articles.tasks import extract_articles_now
+
+                extract_articles_now(created_ids)
+            if on_progress:
+                on_progress(job)
+    except ImportRejected as exc:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED, error=str(exc), finished_at=timezone.now()
+        )
+    except Exception as exc:
+        logger.exception("import job %s failed", job.pk)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED, error=f"unexpected error: {exc}", finished_at=timezone.now()
+        )
+    else:
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.DONE, finished_at=timezone.now())
+    job.refresh_from_db()
+    return job
+
+
+def _import_batch(job: ImportJob, batch: list[RawRecord | RecordError], *, enqueue_extraction: bool) -> list[int]:
+    inputs = [_input_from_record(r) for r in batch if isinstance(r, RawRecord)]
+    problems: list[ImportProblem] = [
+        ImportProblem(job=job, kind=ImportProblem.Kind.REJECTED, location=r.location[:600], reason=r.reason)
+        for r in batch
+        if isinstance(r, RecordError)
+    ]
+    with transaction.atomic():
+        outcomes = articles_ingest(actor=None, inputs=inputs, import_job=job, enqueue_extraction=enqueue_extraction)
+        counts = {"created": 0, "duplicate": 0, "rejected": len(problems), "flagged": 0}
+        for o in outcomes:
+            counts[o.kind] += 1
+            if o.kind != "created":
+                problems.append(
+                    ImportProblem(job=job, kind=o.kind, location=o.location[:600], reason=o.reason, article=o.article)
+                )
+            elif o.flags:
+                counts["flagged"] += 1
+                problems.append(
+                    ImportProblem(
+                        job=job,
+                        kind=ImportProblem.Kind.FLAGGED,
+                        location=o.location[:600],
+                        reason="; ".join(o.flags),
+                        article=o.article,
+                    )
+                )
+        ImportProblem.objects.bulk_create(problems, batch_size=1000)
+        ImportJob.objects.filter(pk=job.pk).update(
+            processed=F("processed") + len(batch),
+            heartbeat_at=timezone.now(),
+            created_count=F("created_count") + counts["created"],
+            duplicate_count=F("duplicate_count") + counts["duplicate"],
+            rejected_count=F("rejected_count") + counts["rejected"],
+            flagged_count=F("flagged_count") + counts["flagged"],
+        )
+    return [o.article.pk for o in outcomes if o.created]
+
+
+# ---------------------------------------------------------------------------
+# Extraction status (called by the worker)
+
+
+def article_claim_for_extraction(article_id: int) -> bool:
+    """Atomically move a queued (or abandoned) article to "extracting"; False if someone else has it."""
+    now = timezone.now()
+    stale = now - dt.timedelta(seconds=settings.VIGIE_EXTRACTION_CLAIM_SECONDS)
+    return bool(
+        Article.objects.filter(pk=article_id)
+        .filter(Q(status=Article.Status.QUEUED) | Q(status=Article.Status.EXTRACTING, status_changed_at__lt=stale))
+        .update(
+            status=Article.Status.EXTRACTING,
+            status_reason="",
+            status_changed_at=now,
+            extraction_attempts=F("extraction_attempts") + 1,
+        )
+    )
+
+
+def article_mark_extracted(article_id: int) -> bool:
+    return bool(
+        Article.objects.filter(pk=article_id, status=Article.Status.EXTRACTING).update(
+            status=Article.Status.EXTRACTED, status_reason="", status_changed_at=timezone.now()
+        )
+    )
+
+
+def article_mark_failed(article_id: int, reason: str) -> bool:
+    return bool(
+        Article.objects.filter(pk=article_id, status=Article.Status.EXTRACTING).update(
+            status=Article.Status.FAILED, status_reason=reason[:2000], status_changed_at=timezone.now()
+        )
+    )
+
+
+def article_requeue(*, actor: AbstractBaseUser, article: Article) -> bool:
+    """Put a failed article back in the extraction queue."""
+    with transaction.atomic():
+        updated = Article.objects.filter(pk=article.pk, status=Article.Status.FAILED).update(
+            status=Article.Status.QUEUED, status_reason="", status_changed_at=timezone.now()
+        )
+        if updated:
+            AuditEntry.objects.create(
+                actor=actor,
+                action="article.requeue",
+                article=article,
+                object_type="article",
+                object_id=str(article.pk),
+                before={"status": Article.Status.FAILED, "reason": article.status_reason},
+                after={"status": Article.Status.QUEUED},
+            )
+            transaction.on_commit(lambda: enqueue_extractions([article.pk]))
+    return bool(updated)
