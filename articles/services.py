@@ -14,17 +14,18 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
-import py3langid
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from articles import dedup
+from articles.bulk import bulk_insert
 from articles.cleaning import clean_article
 from articles.dates import parse_published
+from articles.language import detect_language
 from articles.importers import (
     ImportRejected,
     Limits,
@@ -94,13 +95,6 @@ class _Prepared:
 
 # ---------------------------------------------------------------------------
 # Preparing one article (no database access)
-
-
-def detect_language(text: str) -> str:
-    if len(text.strip()) < 20:
-        return ""
-    lang, _score = py3langid.classify(text[:5000])
-    return lang
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
@@ -174,12 +168,21 @@ def _sources_by_name(names: set[str]) -> dict[str, Source]:
     return existing
 
 
+def _bands_matching(keys: set[int]) -> list[tuple[int, int]]:
+    if connection.vendor == "postgresql":
+        # One array parameter instead of thousands of IN placeholders.
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT article_id, key FROM {MinHashBand._meta.db_table} WHERE key = ANY(%s)", [list(keys)])
+            return cursor.fetchall()
+    return list(MinHashBand.objects.filter(key__in=keys).values_list("article_id", "key"))
+
+
 def _near_duplicates(prepared: list[_Prepared]) -> dict[int, tuple[int | _Prepared, float]]:
     """For each prepared index, the most similar earlier article (id, or a batch sibling) above the threshold."""
     threshold = settings.VIGIE_NEAR_DUPLICATE_THRESHOLD
     all_keys = {k for p in prepared for k in p.bands}
     candidates_by_key: dict[int, set[int]] = {}
-    for article_id, key in MinHashBand.objects.filter(key__in=all_keys).values_list("article_id", "key"):
+    for article_id, key in _bands_matching(all_keys):
         candidates_by_key.setdefault(key, set()).add(article_id)
     candidate_ids = set().union(*candidates_by_key.values()) if candidates_by_key else set()
     signatures = {
@@ -261,10 +264,7 @@ def articles_ingest(
 
         created = _insert(fresh, outcomes)
         _link_near_duplicates(fresh, near, outcomes)
-        MinHashBand.objects.bulk_create(
-            [MinHashBand(article=p.article, key=k) for _, p in created for k in set(p.bands)],
-            batch_size=2000,
-        )
+        _insert_bands([(p.article.pk, k) for _, p in created for k in set(p.bands)])
         if import_job is None and actor is not None:
             AuditEntry.objects.bulk_create(
                 [
@@ -307,7 +307,7 @@ def _insert(fresh: list[tuple[int, _Prepared]], outcomes: list) -> list[tuple[in
     """Insert new articles; a concurrent insert of the same text becomes a duplicate, not an error."""
     try:
         with transaction.atomic():
-            Article.objects.bulk_create([p.article for _, p in fresh], batch_size=500)
+            bulk_insert(Article, [p.article for _, p in fresh])
         created = fresh
     except IntegrityError:
         # Another import stored one of these texts since we looked: fall back
@@ -329,6 +329,21 @@ def _insert(fresh: list[tuple[int, _Prepared]], outcomes: list) -> list[tuple[in
     return created
 
 
+def _insert_bands(rows: list[tuple[int, int]]) -> None:
+    # Twenty rows per article: building a model instance for each costs more
+    # than the insert itself, so this one table is written with executemany.
+    if not rows:
+        return
+    table = MinHashBand._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} (article_id, key) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(f"INSERT INTO {table} (article_id, key) VALUES (%s, %s)", rows)
+
+
 def _link_near_duplicates(fresh: list[tuple[int, _Prepared]], near: dict, outcomes: list) -> None:
     changed = []
     for position, (index, p) in enumerate(fresh):
@@ -348,15 +363,21 @@ def _link_near_duplicates(fresh: list[tuple[int, _Prepared]], near: dict, outcom
         Article.objects.bulk_update(changed, ["near_duplicate_of", "near_duplicate_score"])
 
 
-def enqueue_extractions(article_ids: Iterable[int]) -> None:
-    # Imported here: tasks import services, not the other way round at module load.
-    from articles.tasks import extract_article
+def enqueue_extractions(article_ids: list[int]) -> None:
+    """Publish extraction work in chunks: one message per few articles, processed with nlp.pipe.
 
-    for article_id in article_ids:
+    Claims stay per article, so a redelivered chunk only redoes what no one finished.
+    """
+    # Imported here: tasks import services, not the other way round at module load.
+    from articles.tasks import extract_articles
+
+    size = settings.VIGIE_EXTRACTION_CHUNK
+    for start in range(0, len(article_ids), size):
+        chunk = article_ids[start : start + size]
         try:
-            extract_article.delay(article_id)
-        except Exception:  # broker down: the row stays "queued" and is the source of truth
-            logger.exception("could not enqueue extraction of article %s; it stays queued", article_id)
+            extract_articles.delay(chunk)
+        except Exception:  # broker down: the rows stay "queued" and are the source of truth
+            logger.exception("could not enqueue extraction of articles %s; they stay queued", chunk)
 
 
 # ---------------------------------------------------------------------------

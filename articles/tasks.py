@@ -37,19 +37,17 @@ def _extract_claimed(article_ids: list[int]) -> None:
 
 
 @shared_task(acks_late=True, ignore_result=True)
-def extract_article(article_id: int) -> str:
-    if not article_claim_for_extraction(article_id):
-        return "skipped"
-    _extract_claimed([article_id])
-    return "done"
-
-
-def extract_articles_now(article_ids: list[int]) -> int:
-    """Extract in this process (import_articles --sync), whatever broker is configured."""
+def extract_articles(article_ids: list[int]) -> int:
+    """Extract the articles of one chunk that this worker can claim; returns how many it did."""
     claimed = [pk for pk in article_ids if article_claim_for_extraction(pk)]
     if claimed:
         _extract_claimed(claimed)
     return len(claimed)
+
+
+def extract_articles_now(article_ids: list[int]) -> int:
+    """Extract in this process (import_articles --sync), whatever broker is configured."""
+    return extract_articles.run(article_ids)
 
 
 @shared_task(acks_late=True, ignore_result=True)

@@ -30,111 +30,83 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("CELERY_QUEUE", "vigie-bench-unconsumed")
 
-WORDS = [
-    "ministre",
-    "intérieur",
-    "coopération",
-    "sécurité",
-    "frontière",
-    "réunion",
-    "sommet",
-    "alliance",
-    "accord",
-    "terrorisme",
-    "renseignement",
-    "police",
-    "gendarmerie",
-    "douane",
-    "migration",
-    "délégation",
-    "visite",
-    "officielle",
-    "conférence",
-    "régionale",
-    "armée",
-    "défense",
-    "exercice",
-    "conjoint",
-    "opération",
-    "démantèlement",
-    "réseau",
-    "cellule",
-    "attaque",
-    "condamnation",
-    "soutien",
-    "partenariat",
-    "programme",
-    "formation",
-    "échange",
-    "information",
-    "protocole",
-    "mémorandum",
-    "signature",
-    "adhésion",
-    "organisation",
-    "membre",
-    "président",
-    "gouvernement",
-    "parlement",
-    "commission",
-    "sahel",
-    "méditerranée",
-    "europe",
-    "afrique",
-    "ouest",
-    "nord",
-    "sud",
-    "est",
-    "lundi",
-    "mardi",
-    "mercredi",
-    "jeudi",
-    "vendredi",
-    "samedi",
-    "dimanche",
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "le",
-    "la",
-    "les",
-    "un",
-    "une",
-    "des",
-    "du",
-    "de",
-    "et",
-    "à",
-    "au",
-    "aux",
-    "pour",
-    "par",
-    "avec",
-    "dans",
-    "sur",
-    "entre",
-    "contre",
-    "selon",
-    "après",
-    "avant",
+SUBJECTS = [
+    "Le ministre de l'Intérieur",
+    "La ministre des Armées",
+    "Le président de la commission",
+    "Les chefs d'état-major",
+    "La délégation",
+    "Le secrétaire général",
+    "Le porte-parole du gouvernement",
+    "Les services de renseignement",
+    "Le directeur de la police",
+    "La représentante spéciale",
+    "Les gardes-côtes",
+    "Le chef de la diplomatie",
 ]
-PLACES = ["Rabat", "Madrid", "Paris", "Bamako", "Niamey", "Dakar", "Alger", "Tunis", "Bruxelles", "Rome"]
+VERBS = [
+    "a reçu",
+    "a rencontré",
+    "s'est entretenu avec",
+    "a signé un accord avec",
+    "a condamné l'attaque contre",
+    "a salué le travail de",
+    "a présidé une réunion avec",
+    "a annoncé une opération conjointe avec",
+    "a proposé un plan d'action à",
+    "a fait le point avec",
+]
+OBJECTS = [
+    "son homologue {nat}",
+    "les représentants de {org}",
+    "une délégation venue de {place}",
+    "le gouverneur de {place}",
+    "les experts de {org}",
+    "les autorités de {place}",
+    "le commandant des forces {nat}es",
+]
+TAILS = [
+    "pour évoquer la coopération sécuritaire",
+    "dans le cadre de la lutte contre le terrorisme",
+    "lors d'une réunion tenue à {place}",
+    "selon un communiqué publié {day}",
+    "afin de renforcer la surveillance des frontières",
+    "après l'arrestation de {n} suspects",
+    "en marge du sommet de {org}",
+    "au terme de {n} jours de discussions",
+    "pour préparer l'exercice prévu en {month}",
+    "alors que {n} personnes ont été interpellées depuis janvier",
+]
+NATS = ["espagnol", "marocain", "français", "malien", "nigérien", "sénégalais", "italien", "algérien", "tunisien"]
+ORGS = ["l'Union africaine", "l'OTAN", "Europol", "Interpol", "la CEDEAO", "l'ONU", "Frontex", "l'Union européenne"]
+PLACES = ["Rabat", "Madrid", "Paris", "Bamako", "Niamey", "Dakar", "Alger", "Tunis", "Bruxelles", "Rome", "Abuja"]
+DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "septembre", "octobre", "novembre"]
+
+
+def sentence(rng: random.Random) -> str:
+    fill = {
+        "nat": rng.choice(NATS),
+        "org": rng.choice(ORGS),
+        "place": rng.choice(PLACES),
+        "day": rng.choice(DAYS),
+        "n": rng.randint(2, 400),
+        "month": rng.choice(MONTHS),
+    }
+    parts = [rng.choice(SUBJECTS), rng.choice(VERBS), rng.choice(OBJECTS), rng.choice(TAILS)]
+    if rng.random() < 0.5:
+        parts.append(rng.choice(TAILS))
+    return " ".join(parts).format(**fill) + "."
 
 
 def make_article(rng: random.Random, index: int, size: int = 3000) -> dict:
+    """A synthetic French news article of about `size` characters, built from news-like sentences."""
     paragraphs, length = [], 0
     while length < size:
-        sentence = " ".join(rng.choice(WORDS) for _ in range(rng.randint(12, 28)))
-        sentence = sentence[0].upper() + sentence[1:] + "."
-        paragraphs.append(sentence)
-        length += len(sentence) + 1
-    body = f"{rng.choice(PLACES)} – " + "\n\n".join(
-        " ".join(paragraphs[i : i + 3]) for i in range(0, len(paragraphs), 3)
-    )
+        paragraph = " ".join(sentence(rng) for _ in range(3))
+        paragraphs.append(paragraph)
+        length += len(paragraph) + 2
+    body = f"{rng.choice(PLACES)} – " + "\n\n".join(paragraphs)
     return {
         "external_id": f"bench-{index}",
         "title": f"Article de test {index}",
@@ -145,6 +117,23 @@ def make_article(rng: random.Random, index: int, size: int = 3000) -> dict:
     }
 
 
+def ensure_database() -> None:
+    """Create the PostgreSQL database named in DATABASE_URL if it does not exist yet."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return
+    import dj_database_url
+    import psycopg
+
+    db = dj_database_url.parse(url)
+    params = {"host": db["HOST"] or "127.0.0.1", "port": db["PORT"] or 5432, "user": db["USER"], "dbname": "postgres"}
+    if db["PASSWORD"]:
+        params["password"] = db["PASSWORD"]
+    with psycopg.connect(**params, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone():
+            conn.execute(f'CREATE DATABASE "{db["NAME"]}"')
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=10_000)
@@ -153,6 +142,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the imported rows (default: deleted before the run)")
     args = parser.parse_args()
 
+    ensure_database()
     import django
 
     django.setup()
@@ -161,14 +151,21 @@ def main() -> None:
     from django.db import connection
 
     from articles import services
-    from articles.models import Article, ImportJob, Source
+    from articles.models import Article, AuditEntry, ImportJob, ImportProblem, MinHashBand, Source
     from config.celery import app as celery_app
 
     call_command("migrate", verbosity=0)
     if not args.keep:
-        Article.objects.all().delete()
-        ImportJob.objects.all().delete()
-        Source.objects.all().delete()
+        # TRUNCATE on PostgreSQL: a cascading ORM delete would load every row (and skew peak memory).
+        if connection.vendor == "postgresql":
+            tables = ", ".join(
+                m._meta.db_table for m in (Article, ImportJob, Source, MinHashBand, ImportProblem, AuditEntry)
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        else:
+            for model in (MinHashBand, ImportProblem, Article, ImportJob, Source):
+                model.objects.all()._raw_delete(model.objects.db)
 
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory() as tmp:

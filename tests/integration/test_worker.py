@@ -29,7 +29,7 @@ def test_it_processes_a_pasted_article_in_the_worker(client, owner, celery_worke
 
     assert wait_until(extracted), f"status stayed {article.status}: {celery_worker[1].read_text()[-2000:]}"
     assert article.extraction_attempts == 1
-    assert "articles.tasks.extract_article" in celery_worker[1].read_text()
+    assert "articles.tasks.extract_articles" in celery_worker[1].read_text()
 
 
 def test_it_runs_an_admin_csv_import_in_the_worker(client, admin_user, celery_worker, tmp_path):
