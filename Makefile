@@ -9,7 +9,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/vigie
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 TEST_SECRET_KEY := vigie-tests-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz
 
-.PHONY: run test test-unit test-integration lint worker lock clean
+.PHONY: run test test-unit test-postgres test-integration lint worker lock clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,11 +22,23 @@ run: $(STAMP)
 	DEBUG=1 $(PY) manage.py seed_demo
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-test: test-unit test-integration
+test: test-unit test-postgres test-integration
 
 # Fast suite: SQLite, tasks in-process.
 test-unit: $(STAMP)
 	env -u DATABASE_URL -u REDIS_URL SECRET_KEY=$(TEST_SECRET_KEY) $(PY) -m pytest -m "not integration and not e2e"
+
+# The same suite on the real PostgreSQL (tasks in-process). Skipped when
+# PostgreSQL is unreachable, except with CI=true, where that is a failure.
+test-postgres: $(STAMP)
+	@if $(PY) tests/reachable.py $(TEST_DATABASE_URL); then \
+		env -u REDIS_URL DATABASE_URL=$(TEST_DATABASE_URL) SECRET_KEY=$(TEST_SECRET_KEY) \
+			$(PY) -m pytest -m "not integration and not e2e"; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "CI=true and PostgreSQL is unreachable at $(TEST_DATABASE_URL)" >&2; exit 1; \
+	else \
+		echo "PostgreSQL unreachable: skipping the PostgreSQL run of the suite"; \
+	fi
 
 # Real PostgreSQL + Redis + a Celery worker process. Skipped when they are
 # unreachable, except with CI=true, where that is a failure.
