@@ -25,7 +25,7 @@ def bulk_insert(model: type[models.Model], objs: Sequence[models.Model], *, batc
 
     meta = model._meta
     pk = meta.pk
-    fields = [f for f in meta.concrete_fields]
+    fields = list(meta.concrete_fields)
     table = connection.ops.quote_name(meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     with connection.cursor() as cursor:

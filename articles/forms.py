@@ -1,5 +1,7 @@
 from django import forms
+from django.conf import settings
 
+from articles.importers import ImportRejected, detect_format
 from articles.models import ImportJob
 
 
@@ -55,3 +57,20 @@ class ImportJobForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["file"].required = True
         self.fields["format"].choices = [c for c in ImportJob.Format.choices if c[0] != ImportJob.Format.DIR]
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload is None:
+            return cleaned
+        limit = settings.VIGIE_MAX_IMPORT_BYTES
+        if upload.size > limit:
+            self.add_error(
+                "file", f"Fichier trop gros ({upload.size / 1_048_576:.1f} Mo ; limite {limit / 1_048_576:.0f} Mo)."
+            )
+        if not cleaned.get("format"):
+            try:
+                cleaned["format"] = detect_format(upload.name)
+            except ImportRejected as exc:
+                self.add_error("format", f"Format non reconnu : {exc}. Choisissez CSV, JSONL ou ZIP.")
+        return cleaned

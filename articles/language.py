@@ -6,12 +6,15 @@ import re
 
 import py3langid
 
-_FRENCH_FUNCTION_WORDS = frozenset(
-    # Words frequent in French news and rare in Spanish, Italian, Portuguese or English
-    # (no « de », « la », « en », « que », « un », « son »...).
-    "le les une des du et à au aux dans pour par sur avec qui est sont ont ne pas "
-    "ce cette ces sa ses leur leurs il elle ils elles nous vous été être plus selon lors".split()
-)
+# Words frequent in French news and rare in Spanish, Italian, Portuguese or English
+# (no « de », « la », « en », « que », « un », « son »...).
+# fmt: off
+_FRENCH_FUNCTION_WORDS = frozenset((
+    "le", "les", "une", "des", "du", "et", "à", "au", "aux", "dans", "pour", "par", "sur", "avec", "qui",
+    "est", "sont", "ont", "ne", "pas", "ce", "cette", "ces", "sa", "ses", "leur", "leurs", "il", "elle",
+    "ils", "elles", "nous", "vous", "été", "être", "plus", "selon", "lors",
+))
+# fmt: on
 _WORDS = re.compile(r"\w+")
 SAMPLE_CHARS = 1500
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -25,7 +25,6 @@ from articles import dedup
 from articles.bulk import bulk_insert
 from articles.cleaning import clean_article
 from articles.dates import parse_published
-from articles.language import detect_language
 from articles.importers import (
     ImportRejected,
     Limits,
@@ -35,6 +34,7 @@ from articles.importers import (
     iter_records,
     read_document,
 )
+from articles.language import detect_language
 from articles.models import Article, AuditEntry, ImportJob, ImportProblem, MinHashBand, Source
 
 logger = logging.getLogger(__name__)
@@ -172,7 +172,9 @@ def _bands_matching(keys: set[int]) -> list[tuple[int, int]]:
     if connection.vendor == "postgresql":
         # One array parameter instead of thousands of IN placeholders.
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT article_id, key FROM {MinHashBand._meta.db_table} WHERE key = ANY(%s)", [list(keys)])
+            cursor.execute(
+                f"SELECT article_id, key FROM {MinHashBand._meta.db_table} WHERE key = ANY(%s)", [list(keys)]
+            )
             return cursor.fetchall()
     return list(MinHashBand.objects.filter(key__in=keys).values_list("article_id", "key"))
 

@@ -7,6 +7,7 @@ import json
 import zipfile
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -169,3 +170,21 @@ def test_it_hides_import_pages_from_analysts(client, owner, tmp_path):
     client.force_login(owner)
     assert client.get(job.get_absolute_url()).status_code == 403
     assert client.get(reverse("admin:articles_importjob_add")).status_code == 302  # not staff: admin login
+
+
+def test_it_refuses_an_admin_upload_it_cannot_read_with_a_message(client, importer):
+    client.force_login(importer)
+    upload = SimpleUploadedFile("notes.txt", SAMPLE.encode("utf-8"))
+    response = client.post(reverse("admin:articles_importjob_add"), {"file": upload, "format": ""})
+    assert response.status_code == 200
+    assert "Format non reconnu" in response.content.decode()
+    assert ImportJob.objects.count() == 0
+
+
+def test_it_refuses_an_oversized_admin_upload(client, importer, settings):
+    settings.VIGIE_MAX_IMPORT_BYTES = 100
+    client.force_login(importer)
+    upload = SimpleUploadedFile("lot.jsonl", json.dumps({"text": SAMPLE}).encode("utf-8"))
+    response = client.post(reverse("admin:articles_importjob_add"), {"file": upload, "format": "jsonl"})
+    assert "trop gros" in response.content.decode()
+    assert ImportJob.objects.count() == 0
