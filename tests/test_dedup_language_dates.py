@@ -10,6 +10,7 @@ from articles import dedup
 from articles.dates import parse_published
 from articles.language import detect_language
 
+PLUS_ONE = dt.timezone(dt.timedelta(hours=1))
 STORY = (
     "Les ministres de l'Intérieur du G5 Sahel se sont réunis mardi à Nouakchott pour faire le point sur "
     "la coopération transfrontalière. Ils ont décidé de créer une cellule commune de renseignement et de "
@@ -68,7 +69,7 @@ def test_it_detects_the_language(text, language):
     ("value", "expected", "precision"),
     [
         ("2021-11-08", dt.datetime(2021, 11, 8), "day"),
-        ("2021-11-08T09:15:00+01:00", dt.datetime(2021, 11, 8, 9, 15, tzinfo=dt.timezone(dt.timedelta(hours=1))), "day"),
+        ("2021-11-08T09:15:00+01:00", dt.datetime(2021, 11, 8, 9, 15, tzinfo=PLUS_ONE), "day"),
         ("2021-11-08T08:15:00Z", dt.datetime(2021, 11, 8, 8, 15, tzinfo=dt.UTC), "day"),
         ("08/11/2021", dt.datetime(2021, 11, 8), "day"),
         ("2021-11", dt.datetime(2021, 11, 1), "month"),
