@@ -24,9 +24,9 @@ run: $(STAMP)
 
 test: test-unit test-postgres test-integration
 
-# Fast suite: SQLite, tasks in-process.
+# Fast suite and browser tests: SQLite, tasks in-process.
 test-unit: $(STAMP)
-	env -u DATABASE_URL -u REDIS_URL SECRET_KEY=$(TEST_SECRET_KEY) $(PY) -m pytest -m "not integration and not e2e"
+	env -u DATABASE_URL -u REDIS_URL SECRET_KEY=$(TEST_SECRET_KEY) $(PY) -m pytest -m "not integration"
 
 # The same suite on the real PostgreSQL (tasks in-process). Skipped when
 # PostgreSQL is unreachable, except with CI=true, where that is a failure.

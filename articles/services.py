@@ -101,6 +101,18 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
+def _safe_url(url: str | None, flags: list[str]) -> str:
+    # Import rows are not validated by a form: only web links may become an
+    # href (a "javascript:" URL would run in the analyst's browser).
+    url = (url or "").strip()
+    if not url:
+        return ""
+    if not url.lower().startswith(("http://", "https://")) or len(url) > 2000:
+        flags.append(f"url {url[:60]!r} ignored: not an http(s) link")
+        return ""
+    return url
+
+
 def _prepare(item: ArticleInput) -> _Prepared:
     if not item.text or not item.text.strip():
         raise IngestError("empty text")
@@ -138,7 +150,7 @@ def _prepare(item: ArticleInput) -> _Prepared:
         published_precision=precision,
         published_inferred=inferred,
         language=language,
-        url=(item.url or "").strip()[:2000],
+        url=_safe_url(item.url, flags),
         external_id=(item.external_id or "").strip()[:200],
         dateline_place=(cleaned.dateline_place or "")[:200],
         agency=(cleaned.agency or "")[:100],

@@ -210,3 +210,11 @@ def test_it_records_a_failure_reason_and_can_requeue(
     article.refresh_from_db()
     assert article.status == Article.Status.EXTRACTED
     assert AuditEntry.objects.filter(action="article.requeue", article=article).exists()
+
+
+def test_it_drops_an_imported_url_that_is_not_a_web_link(owner):
+    outcome = services.articles_ingest(
+        actor=owner, inputs=[services.ArticleInput(text=SAMPLE, url="javascript:alert(1)")]
+    )[0]
+    assert outcome.article.url == ""
+    assert any("not an http(s) link" in f for f in outcome.flags)
