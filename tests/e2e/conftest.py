@@ -25,6 +25,7 @@ LAUNCH_ARGS = [
 ]
 
 
+@pytest.hookimpl(trylast=True)  # after -m has deselected what this run does not include
 def pytest_collection_modifyitems(config, items):
     e2e = [item for item in items if item.get_closest_marker("e2e")]
     if not e2e or Path(CHROMIUM).exists():

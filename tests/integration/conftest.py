@@ -41,6 +41,7 @@ def _services_problem() -> str | None:
     return _reachable(settings.DATABASE_URL, 5432) or _reachable(settings.REDIS_URL, 6379)
 
 
+@pytest.hookimpl(trylast=True)  # after -m has deselected what this run does not include
 def pytest_collection_modifyitems(config, items):
     integration = [item for item in items if item.get_closest_marker("integration")]
     if not integration:
