@@ -71,6 +71,8 @@ class Article(models.Model):
     status_reason = models.TextField(blank=True)
     status_changed_at = models.DateTimeField(auto_now_add=True)
     extraction_attempts = models.PositiveIntegerField(default=0)
+    # Who holds the "extracting" claim (the task id): a retry of the same task may take it back.
+    claim_token = models.CharField(max_length=64, blank=True)
 
     import_job = models.ForeignKey(
         "ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"

@@ -626,17 +626,26 @@ def _import_batch(job: ImportJob, batch: list[RawRecord | RecordError], *, enque
 # Extraction status (called by the worker)
 
 
-def article_claim_for_extraction(article_id: int) -> bool:
-    """Atomically move a queued (or abandoned) article to "extracting"; False if someone else has it."""
+def article_claim_for_extraction(article_id: int, token: str = "") -> bool:
+    """Atomically move an article to "extracting" for the caller; False if someone else has it.
+
+    Claimable: queued articles, articles whose claim is older than the claim
+    timeout (their worker died), and articles already claimed with this token
+    (a retry of the same task).
+    """
     now = timezone.now()
     stale = now - dt.timedelta(seconds=settings.VIGIE_EXTRACTION_CLAIM_SECONDS)
+    claimable = Q(status=Article.Status.QUEUED) | Q(status=Article.Status.EXTRACTING, status_changed_at__lt=stale)
+    if token:
+        claimable |= Q(status=Article.Status.EXTRACTING, claim_token=token)
     return bool(
         Article.objects.filter(pk=article_id)
-        .filter(Q(status=Article.Status.QUEUED) | Q(status=Article.Status.EXTRACTING, status_changed_at__lt=stale))
+        .filter(claimable)
         .update(
             status=Article.Status.EXTRACTING,
             status_reason="",
             status_changed_at=now,
+            claim_token=token[:64],
             extraction_attempts=F("extraction_attempts") + 1,
         )
     )
@@ -676,3 +685,25 @@ def article_requeue(*, actor: AbstractBaseUser, article: Article) -> bool:
             )
             transaction.on_commit(lambda: enqueue_extractions([article.pk]))
     return bool(updated)
+
+
+REEXTRACTABLE = (Article.Status.EXTRACTED, Article.Status.IN_REVIEW, Article.Status.REVIEWED, Article.Status.FAILED)
+
+
+def articles_reextract(*, actor: AbstractBaseUser | None, article_ids: list[int]) -> int:
+    """Queue articles for a new extraction run; analysts' decisions survive it (see entities.services)."""
+    with transaction.atomic():
+        ids = list(Article.objects.filter(pk__in=article_ids, status__in=REEXTRACTABLE).values_list("pk", flat=True))
+        Article.objects.filter(pk__in=ids).update(
+            status=Article.Status.QUEUED, status_reason="", status_changed_at=timezone.now()
+        )
+        AuditEntry.objects.bulk_create(
+            [
+                AuditEntry(
+                    actor=actor, action="article.reextract", article_id=pk, object_type="article", object_id=str(pk)
+                )
+                for pk in ids
+            ]
+        )
+        transaction.on_commit(lambda: enqueue_extractions(ids))
+    return len(ids)

@@ -1,28 +1,20 @@
-"""The extraction seam.
+"""The extraction pipeline: texts in, ExtractionResults out.
 
-``extract_many`` is the single entry point the workers call: it receives
-(text, publication date) pairs and returns one ExtractionResult per text.
-Entity, role, date and event extraction (spaCy fr_core_news_md plus the
-project's own rules) lands here in the extraction issue; until then it
-returns empty results, so the rest of the flow (claiming, status changes,
-writing a run) is real and tested.
+``extract_many`` is the single entry point the workers call. The spaCy model is
+loaded once per process (the first call) and texts go through ``nlp.pipe`` in
+batches; the project's own rules then fix entities, and find roles, dates and
+events on each parsed document.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
+from entities.nlp.types import ExtractionResult
 
-@dataclass(frozen=True)
-class ExtractionResult:
-    # Offsets are character offsets into the text that was given, which is
-    # the article's stored text.
-    spans: list = field(default_factory=list)
-    dates: list = field(default_factory=list)
-    events: list = field(default_factory=list)
+PIPELINE_VERSION = "0-seam"
 
 
 def extract_many(items: Iterable[tuple[str, dt.date | None]]) -> list[ExtractionResult]:
-    return [ExtractionResult() for _text, _published in items]
+    return [ExtractionResult(pipeline_version=PIPELINE_VERSION) for _text, _published in items]

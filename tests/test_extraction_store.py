@@ -1,0 +1,153 @@
+"""Extraction runs never overwrite a person's decision (DESIGN.md, rule 1)."""
+
+from __future__ import annotations
+
+import pytest
+
+from articles import services as article_services
+from articles.models import Article, AuditEntry
+from entities import services
+from entities.models import Entity, Event, ExtractionRun, Mention, Origin, Status
+from entities.nlp.types import EntitySpan, EventArgument, EventSpan, ExtractionResult
+
+pytestmark = pytest.mark.django_db
+
+TEXT = "Le ministre Mohamed Hassad a reçu mardi Fernando Grande-Marlaska à Rabat avec Jean Dupont et Awa Diop."
+
+
+def span(text: str, label: str, group: int, occurrence: str | None = None, confidence: float = 0.8) -> EntitySpan:
+    start = TEXT.index(occurrence or text)
+    return EntitySpan(start, start + len(text), text, label, confidence, group, text)
+
+
+def result(*entities: EntitySpan, events: tuple[EventSpan, ...] = ()) -> ExtractionResult:
+    return ExtractionResult(pipeline_version="test", entities=list(entities), events=list(events))
+
+
+def meeting(actor: int, counterpart: int) -> EventSpan:
+    start = TEXT.index("a reçu")
+    return EventSpan(
+        "MEETING", start, start + 6, "a reçu", 0, len(TEXT),
+        (EventArgument("actor", actor), EventArgument("counterpart", counterpart)),
+        None, "2024-03-05", "day", 0.9,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def article(owner):
+    article = article_services.article_create_from_paste(actor=owner, text=TEXT).article
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.QUEUED)
+    return article
+
+
+def run(article: Article, extraction: ExtractionResult) -> ExtractionRun | None:
+    assert article_services.article_claim_for_extraction(article.pk)
+    return services.extraction_store(article_id=article.pk, result=extraction)
+
+
+def by_text(article: Article) -> dict[str, Mention]:
+    return {f"{m.text}/{m.label}": m for m in Mention.objects.filter(article=article)}
+
+
+def test_it_keeps_every_human_decision_across_a_rerun(article, owner):
+    hassad, marlaska = span("Mohamed Hassad", "PER", 0), span("Fernando Grande-Marlaska", "PER", 1)
+    rabat, junk = span("Rabat", "PER", 2), span("mardi Fernando", "ORG", 3)
+    run(article, result(hassad, marlaska, rabat, junk, events=(meeting(0, 1),)))
+    first = by_text(article)
+    assert len(first) == 4 and all(m.status == Status.SUGGESTED for m in first.values())
+
+    services.mention_decide(actor=owner, mention=first["Mohamed Hassad/PER"], status=Status.ACCEPTED)
+    services.mention_decide(actor=owner, mention=first["mardi Fernando/ORG"], status=Status.REJECTED)
+    rabat_start = TEXT.index("Rabat")
+    services.mention_correct(
+        actor=owner, mention=first["Rabat/PER"], start=rabat_start, end=rabat_start + 5, label="GPE"
+    )
+    jean = TEXT.index("Jean Dupont")
+    services.mention_add(actor=owner, article=article, start=jean, end=jean + 11, label="PER")
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.QUEUED)
+
+    # The new run re-predicts Hassad, drops Marlaska, shifts the rejected and the
+    # analyst-added spans, proposes the corrected-away label again, and finds Awa Diop.
+    second = run(
+        article,
+        result(
+            hassad,
+            span("mardi", "ORG", 1),
+            span("Rabat", "PER", 2),
+            span("Jean", "PER", 3),
+            span("Awa Diop", "PER", 4),
+        ),
+    )
+    after = by_text(article)
+    assert set(after) == {"Mohamed Hassad/PER", "mardi Fernando/ORG", "Rabat/GPE", "Jean Dupont/PER", "Awa Diop/PER"}
+    assert after["Mohamed Hassad/PER"].status == Status.ACCEPTED
+    assert after["mardi Fernando/ORG"].status == Status.REJECTED
+    assert after["Rabat/GPE"].status == Status.CORRECTED
+    assert after["Jean Dupont/PER"].origin == Origin.ANALYST
+    assert after["Awa Diop/PER"].status == Status.SUGGESTED and after["Awa Diop/PER"].run == second
+    # The first run's unreviewed suggestion that the new run no longer makes is gone.
+    assert "Fernando Grande-Marlaska/PER" not in after
+    assert AuditEntry.objects.filter(article=article, action__startswith="mention.").count() == 4
+
+
+def test_it_replaces_only_unreviewed_events(article, owner):
+    hassad, marlaska = span("Mohamed Hassad", "PER", 0), span("Fernando Grande-Marlaska", "PER", 1)
+    run(article, result(hassad, marlaska, events=(meeting(0, 1),)))
+    event = Event.objects.get(article=article)
+    assert [a.role for a in event.arguments.order_by("role")] == ["actor", "counterpart"]
+    Event.objects.filter(pk=event.pk).update(status=Status.ACCEPTED)
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.QUEUED)
+    run(article, result(hassad, marlaska, events=(meeting(0, 1),)))
+    assert list(Event.objects.filter(article=article).values_list("pk", "status")) == [(event.pk, Status.ACCEPTED)]
+
+
+def test_it_links_mentions_of_one_group_to_one_entity_across_articles(article, owner):
+    run(article, result(span("Mohamed Hassad", "PER", 0)))
+    other = article_services.article_create_from_paste(
+        actor=owner, text="Selon M. Mohamed HASSAD, la réunion a été fructueuse pour les deux pays."
+    ).article
+    Article.objects.filter(pk=other.pk).update(status=Article.Status.QUEUED)
+    assert article_services.article_claim_for_extraction(other.pk)
+    start = other.text.index("Mohamed HASSAD")
+    services.extraction_store(
+        article_id=other.pk,
+        result=result(EntitySpan(start, start + 14, "Mohamed HASSAD", "PER", 0.8, 0, "Mohamed HASSAD")),
+    )
+    assert Entity.objects.count() == 1
+    assert Mention.objects.filter(entity__name="Mohamed Hassad").count() == 2
+
+
+def test_it_writes_nothing_when_the_article_is_not_claimed(article):
+    assert services.extraction_store(article_id=article.pk, result=result(span("Rabat", "GPE", 0))) is None
+    assert not Mention.objects.exists() and not ExtractionRun.objects.exists()
+
+
+def test_it_gives_the_same_state_when_a_chunk_task_runs_twice(article):
+    from articles.tasks import extract_articles
+
+    assert extract_articles.run([article.pk]) == 1
+    assert extract_articles.run([article.pk]) == 0  # already extracted: nothing to claim
+    assert ExtractionRun.objects.filter(article=article).count() == 1
+    article.refresh_from_db()
+    assert article.status == Article.Status.EXTRACTED
+
+
+def test_it_lets_a_retry_of_the_same_task_take_its_claim_back(article):
+    assert article_services.article_claim_for_extraction(article.pk, "task-1")
+    assert not article_services.article_claim_for_extraction(article.pk, "task-2")
+    assert article_services.article_claim_for_extraction(article.pk, "task-1")
+
+
+def test_it_requeues_articles_for_a_new_run(article, owner, django_capture_on_commit_callbacks):
+    run(article, result(span("Rabat", "GPE", 0)))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert article_services.articles_reextract(actor=owner, article_ids=[article.pk]) == 1
+    assert ExtractionRun.objects.filter(article=article).count() == 2
+    assert AuditEntry.objects.filter(action="article.reextract", article=article).exists()
+
+
+def test_it_refuses_a_correction_outside_the_text(article, owner):
+    run(article, result(span("Rabat", "GPE", 0)))
+    mention = Mention.objects.get()
+    with pytest.raises(services.ReviewError):
+        services.mention_correct(actor=owner, mention=mention, start=5, end=len(TEXT) + 10, label="GPE")
