@@ -24,8 +24,16 @@ class ArticleAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Article._meta.fields if f.name not in {"assigned_to"}]
     exclude = ["minhash"]
 
+    actions = ["reextract"]
+
     def has_add_permission(self, request):
         return False  # articles come in through the paste/upload pages and imports
+
+    @admin.action(description="Relancer l'extraction (les décisions des analystes sont conservées)")
+    def reextract(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
+        queued = services.articles_reextract(actor=request.user, article_ids=ids)
+        self.message_user(request, f"{queued} article(s) remis en file d'extraction.", messages.SUCCESS)
 
 
 class ImportProblemInline(admin.TabularInline):

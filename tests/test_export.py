@@ -1,0 +1,85 @@
+"""export_facts writes the documented format; reextract queues new runs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from articles import services as article_services
+from articles.models import Article
+from entities import services
+from entities.models import Mention, Status
+from entities.nlp import PIPELINE_VERSION
+from entities.nlp.types import EntitySpan, EventArgument, EventSpan, ExtractionResult
+
+pytestmark = pytest.mark.django_db
+
+TEXT = "Rabat – Le ministre marocain a reçu mardi son homologue Fernando Grande-Marlaska."
+
+
+def extracted_article(owner):
+    article = article_services.article_create_from_paste(actor=owner, text=TEXT, title="Réunion").article
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.QUEUED)
+    assert article_services.article_claim_for_extraction(article.pk)
+    text = article.text
+    name = text.index("Fernando")
+    trigger = text.index("a reçu")
+    result = ExtractionResult(
+        pipeline_version="test",
+        entities=[EntitySpan(name, name + 24, "Fernando Grande-Marlaska", "PER", 0.9, 0, "Fernando Grande-Marlaska")],
+        events=[
+            EventSpan(
+                "MEETING", trigger, trigger + 6, "a reçu", 0, len(text), (EventArgument("counterpart", 0),),
+                None, "2024-03-05", "day", 0.7,
+            )
+        ],
+    )  # fmt: skip
+    services.extraction_store(article_id=article.pk, result=result)
+    return article
+
+
+def test_it_exports_one_line_per_article_in_the_documented_shape(owner, tmp_path):
+    article = extracted_article(owner)
+    out = tmp_path / "facts.jsonl"
+    call_command("export_facts", str(out))
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1
+    facts = json.loads(lines[0])
+    assert set(facts) == {"article", "entities", "mentions", "roles", "events"}
+    assert facts["article"]["id"] == article.pk and facts["article"]["status"] == "extracted"
+    (entity,) = facts["entities"]
+    (mention,) = facts["mentions"]
+    assert (entity["name"], entity["label"]) == ("Fernando Grande-Marlaska", "PER")
+    assert mention["entity_id"] == entity["id"]
+    assert article.text[mention["start"] : mention["end"]] == mention["text"]
+    (event,) = facts["events"]
+    assert event["type"] == "MEETING" and event["date"] == "2024-03-05" and event["date_precision"] == "day"
+    assert event["participants"] == [{"entity_id": entity["id"], "role": "counterpart"}]
+    assert article.text[event["trigger"]["start"] : event["trigger"]["end"]] == "a reçu"
+
+
+def test_it_leaves_rejected_suggestions_out_of_the_export(owner, tmp_path):
+    extracted_article(owner)
+    services.mention_decide(actor=owner, mention=Mention.objects.get(), status=Status.REJECTED)
+    out = tmp_path / "facts.jsonl"
+    call_command("export_facts", str(out))
+    facts = json.loads(out.read_text(encoding="utf-8"))
+    assert facts["mentions"] == [] and facts["entities"] == []
+
+
+def test_it_reextracts_outdated_articles_only(owner, capsys, django_capture_on_commit_callbacks):
+    extracted_article(owner)  # extracted by pipeline "test"
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("reextract", "--outdated")
+    assert "1 articles queued" in capsys.readouterr().out
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("reextract", "--outdated")  # now current: nothing to do
+    assert "0 articles queued" in capsys.readouterr().out
+    assert Article.objects.get().extraction_runs.first().pipeline_version == PIPELINE_VERSION
+
+
+def test_it_asks_what_to_reextract():
+    with pytest.raises(CommandError, match="give article ids"):
+        call_command("reextract")
