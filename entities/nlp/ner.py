@@ -1,0 +1,811 @@
+"""Entity mentions: fr_core_news_md's entities, fixed for French news on security cooperation.
+
+``configure(nlp)`` adds two components after the model's ``ner``:
+
+- ``vigie_gazetteer``, a span ruler (the EntityRuler's successor) that finds the names of
+  ``data/*.tsv`` (organisations, countries, places, cities) and the words that can refer back
+  to one of them (« l'Alliance » for the OTAN) and writes every match, overlapping or not, to
+  ``doc.spans["vigie_gazetteer"]``. It does not write ``doc.ents``: whether a gazetteer name or
+  the model's longer span wins is decided below, with both in view (« aéroport de Roissy »
+  stays one organisation, « Jeux olympiques de Rio » gives the place).
+- ``vigie_entities``, which rewrites ``doc.ents`` and computes the article's ``EntitySpan``
+  list (``doc._.vigie_entities``): titles dropped, honorifics and determiners trimmed, generic
+  words and nationalities dropped, gazetteer labels applied, acronyms tied to their long form,
+  names repeated without the model's help, places split into GPE and LOC, mentions grouped.
+
+``entity_spans(doc)`` returns that list. Everything here is pure Python and spaCy: no Django.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from entities.nlp.types import EntitySpan
+
+DATA_DIR = Path(__file__).with_name("data")
+# Earlier files win when two define the same surface form (« Djibouti » the country before the city).
+GAZETTEER_FILES = ("organisations.tsv", "countries.tsv", "places.tsv", "cities.tsv")
+RULER_NAME = "vigie_gazetteer"
+FIXER_NAME = "vigie_entities"
+SPANS_KEY = "vigie_gazetteer"
+ANAPHOR = "ANAPHOR"  # ruler label of the generic words that may refer back to a named entity
+SECURITY_FORCE = "FORCE"  # ruler label of « armée syrienne », « police turque », « État haïtien »
+AREA = "AREA"  # ruler label of « désert syrien », « frontière turque »
+ADDRESSED = "ADDRESSED"  # ruler label of « M. Hassad », « Mme Durand »: a person the model may miss
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Determiners and prepositions the model often leaves at the start of a span (« la France »).
+LEADING_FUNCTION_WORDS = _words("le la les l' l’ de du des d' d’ au aux un une en à a et ou par pour sur dans chez")
+# Determiners before a generic word that make it refer back (« l'Alliance », « du Royaume »).
+ANAPHOR_DETERMINERS = _words("le la l' l’ du au cette ce")
+# Punctuation the model sometimes includes at either edge of a span.
+EDGE_PUNCT = frozenset("«»\"'“”‘’()[],;:.!?-–—/")
+# Head words of natural and geographic areas (LOC); other places are GPE (countries, cities, states).
+LOC_HEADS = _words(
+    "mer mers océan golfe lac lacs mont monts massif montagne montagnes fleuve rivière île îles "
+    "archipel vallée désert détroit canal baie péninsule presqu'île plaine plateau forêt delta "
+    "bassin côte chaîne cordillère col glacier volcan corne continent pôle"
+)
+LOC_SUFFIXES = ("-Orient",)
+# Administrative nouns before a place's name (« ville de Stockholm »): the name alone is the place.
+ADMIN_HEADS = _words(
+    "ville région commune département province wilaya district canton état etat municipalité village "
+    "localité comté gouvernorat préfecture oblast émirat"
+)
+# Streets, districts and sites: places, but not governments (LOC).
+SITE_HEADS = _words("rue avenue boulevard place quartier gare autoroute route pont port parc frontière zone")
+# Head nouns of institutions: a span that opens with one names an organisation, whatever the
+# model said (« hôpital d'Ajaccio », « Cour suprême », « diocèse de Moosonee »).
+ORG_HEADS = _words(
+    "conseil parti assemblée université pôle front cour ministère parlement gouvernement commission "
+    "forces fédération agence comité association centre chambre hôpital institut fondation diocèse "
+    "observatoire aéroport confédération académie bureau banque autorité laboratoire mission service "
+    "église hôtel organisation direction tribunal haut-commissariat gendarmerie congrégation communion "
+    "journal société fonds orchestre ordre club syndicat mouvement ligue coalition brigade régiment "
+    "commandement état-major secrétariat délégation ambassade consulat préfecture mairie municipalité "
+    "sénat cabinet compagnie entreprise école lycée collège parquet police armée garde"
+)
+# Capitalised particles of surnames that the model leaves out of a person's span.
+NAME_PARTICLES = _words("De Van Von Di Da Del Della Den Der Ten Ter Al El Ben Bin Abou Abu Mac Mc")
+# Endings of nationality and inhabitant nouns (« la Bermudienne », « les Guyanais ») the list misses.
+DEMONYM_ENDINGS = tuple(sorted(_words("ien iens ienne iennes éen éens éenne éennes ais aise aises ois oise oises")))
+DEMONYM_DETERMINERS = _words("le la les l' l’ un une des du")
+# Words of an organisation's long form that its acronym skips (« Direction générale DE LA sécurité »).
+ACRONYM_SKIP = _words("de du des la le les l' l’ d' d’ et pour en au aux à of the and for")
+# The forces a security news item names by their country adjective (« l'armée syrienne »).
+FORCE_HEADS = (
+    "armée",
+    "marine",
+    "aviation",
+    "police",
+    "gendarmerie",
+    "garde côtière",
+    "garde nationale",
+    "état",
+    "etat",
+)
+# The same for natural areas named by their country adjective (« désert syrien »): LOC.
+AREA_HEADS = ("désert", "frontière")
+
+# Confidence: roughly the share of such mentions that are right (exact span and type), measured on
+# the WiNER-fr 2016-2017 dev split. Gazetteer names are nearly always right; the model is good at
+# people with two names or more, poor at multi-word places and organisations it alone proposes.
+CONF_GAZETTEER = 0.95
+CONF_GAZETTEER_GAP = 0.85  # a gazetteer name the model did not tag at all
+CONF_MODEL = {  # label -> (one token, several tokens)
+    "PER": (0.55, 0.9),
+    "ORG": (0.6, 0.55),
+    "GPE": (0.65, 0.4),
+    "LOC": (0.65, 0.4),
+    "MISC": (0.5, 0.5),
+}
+CONF_SENT_START = 0.45  # at most, for one capitalised word opening a sentence: the grammar capitalised it
+CONF_ACRONYM = 0.85
+CONF_ADDRESSED = 0.85  # « M. Hassad »
+CONF_REPEAT = 0.7  # a name found again in the article without the model
+CONF_ANAPHOR = 0.7
+CONF_RULE = 0.5  # « armée syrienne », « désert syrien »: WiNER itself marks them only half the time
+CONF_GROUP_BONUS = {"gazetteer": 0.03, "model": 0.1, "rule": 0.1}  # the article names it more than once
+CONF_MAX = 0.99
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class GazetteerEntry:
+    label: str  # ORG, GPE, LOC or MISC
+    canonical: str
+    key: str  # stable id: label + canonical
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Everything read from data/: built once per process."""
+
+    names: dict[str, GazetteerEntry]  # surface form -> entry
+    anaphors: dict[str, frozenset[str]]  # generic word -> keys of the entries it can refer back to
+    honorifics: tuple[tuple[str, ...], ...]  # lower-cased token sequences, longest first
+    honorific_words: frozenset[str]  # first words of honorifics, for a quick test
+    roles: tuple[tuple[str, ...], ...]  # lower-cased token sequences, longest first
+    role_words: frozenset[str]  # first words of roles, for a quick test
+    generic: frozenset[str]
+    demonyms: frozenset[str]  # every form, as written (« Britanniques »)
+    demonym_adjectives: frozenset[str]  # lower-cased forms (« syrienne »)
+
+
+def _data_lines(name: str) -> Iterable[str]:
+    for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            yield line.rstrip()
+
+
+def _inflect_demonym(masculine: str) -> set[str]:
+    """« Syrien » -> Syrien, Syrienne, Syriens, Syriennes (French nationality nouns)."""
+    special = {"Suisse": {"Suissesse", "Suissesses"}, "Grec": {"Grecque", "Grecques"}, "Turc": {"Turque", "Turques"}}
+    forms = {masculine}
+    if masculine in special:
+        forms |= special[masculine]
+    elif masculine.endswith(("ien", "éen", "on")):
+        forms.add(masculine + "ne")
+    elif not masculine.endswith("e"):
+        forms.add(masculine + "e")
+    forms |= {f + "s" for f in forms if not f.endswith(("s", "x"))}
+    return forms
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    names: dict[str, GazetteerEntry] = {}
+    anaphors: dict[str, set[str]] = {}
+    for filename in GAZETTEER_FILES:
+        for line in _data_lines(filename):
+            label, canonical, aliases, words = (line.split("\t") + ["", ""])[:4]
+            entry = GazetteerEntry(label, canonical, f"{label}:{canonical}")
+            for surface in (canonical, *filter(None, aliases.split("|"))):
+                names.setdefault(surface, entry)
+            for word in filter(None, words.split("|")):
+                anaphors.setdefault(word, set()).add(entry.key)
+
+    def sequences(filename: str) -> tuple[tuple[str, ...], ...]:
+        seqs = {tuple(_split_words(line.lower())) for line in _data_lines(filename)}
+        return tuple(sorted(seqs, key=len, reverse=True))
+
+    roles = sequences("roles.txt")
+    honorifics = sequences("honorifics.txt")
+    demonyms: set[str] = set()
+    for line in _data_lines("demonyms.txt"):
+        demonyms |= _inflect_demonym(line.strip())
+    demonyms -= set(names)  # « Suisse » is also the country
+    return Lexicon(
+        names=names,
+        anaphors={word: frozenset(keys) for word, keys in anaphors.items()},
+        honorifics=honorifics,
+        honorific_words=frozenset(seq[0] for seq in honorifics),
+        roles=roles,
+        role_words=frozenset(seq[0] for seq in roles),
+        generic=frozenset(line.strip() for line in _data_lines("generic.txt")),
+        demonyms=frozenset(demonyms),
+        demonym_adjectives=frozenset(d.lower() for d in demonyms),
+    )
+
+
+def _split_words(text: str) -> list[str]:
+    """Split the way spaCy's French tokenizer does for our word lists (elision, hyphen kept)."""
+    words: list[str] = []
+    for word in text.split():
+        for elided in ("l'", "d'", "l’", "d’"):
+            if word.startswith(elided) and len(word) > 2:
+                words.extend((elided, word[2:]))
+                break
+        else:
+            words.append(word)
+    return words
+
+
+def _ruler_patterns(lexicon: Lexicon) -> list[dict]:
+    patterns: list[dict] = [
+        {"label": entry.label, "pattern": surface, "id": entry.key} for surface, entry in lexicon.names.items()
+    ]
+    patterns += [{"label": ANAPHOR, "pattern": word, "id": word} for word in lexicon.anaphors]
+    adjectives = sorted(a for a in lexicon.demonym_adjectives if "-" not in a)
+    for head in FORCE_HEADS:
+        tokens = [{"LOWER": word} for word in head.lower().split()]
+        patterns.append({"label": SECURITY_FORCE, "pattern": [*tokens, {"LOWER": {"IN": adjectives}}]})
+    for head in AREA_HEADS:
+        patterns.append({"label": AREA, "pattern": [{"LOWER": head}, {"LOWER": {"IN": adjectives}}]})
+    single = ["m.", "mm.", "mme", "mmes", "mlle", "mlles", "dr", "dr.", "mgr"]  # never anything but a form of address
+    name = {"IS_TITLE": True, "IS_ALPHA": True}
+    patterns.append({"label": ADDRESSED, "pattern": [{"LOWER": {"IN": single}}, name, {**name, "OP": "?"}]})
+    return patterns
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def configure(nlp: spacy.Language) -> spacy.Language:
+    """Add the gazetteer ruler and the entity fixer after the model's ner. Returns nlp."""
+    if not Doc.has_extension(FIXER_NAME):
+        Doc.set_extension(FIXER_NAME, default=None)
+    if RULER_NAME not in nlp.pipe_names:
+        ruler = nlp.add_pipe(
+            "span_ruler",
+            name=RULER_NAME,
+            last=True,
+            config={"spans_key": SPANS_KEY, "annotate_ents": False, "overwrite": True},
+        )
+        ruler.add_patterns(_ruler_patterns(load_lexicon()))
+    if FIXER_NAME not in nlp.pipe_names:
+        nlp.add_pipe(FIXER_NAME, last=True)
+    return nlp
+
+
+def entity_spans(doc: Doc) -> list[EntitySpan]:
+    """The article's entity mentions after all fixes, in text order (see the module docstring)."""
+    rows = doc._.get(FIXER_NAME) if Doc.has_extension(FIXER_NAME) else None
+    if rows is None:  # a doc from a pipeline without the fixer: fix it now
+        rows = fix_entities(doc)._.get(FIXER_NAME)
+    return [_span_from_row(row) for row in rows]
+
+
+# doc._.vigie_entities holds plain lists, not EntitySpan objects, so that docs still serialise
+# (nlp.pipe with n_process > 1, DocBin exports): spaCy writes user data with msgpack.
+def _span_to_row(span: EntitySpan) -> list:
+    fields = (span.start, span.end, span.text, span.label, span.confidence, span.group, span.canonical)
+    return [*fields, list(span.aliases), span.source]
+
+
+def _span_from_row(row: list) -> EntitySpan:
+    start, end, text, label, confidence, group, canonical, aliases, source = row
+    return EntitySpan(start, end, text, label, confidence, group, canonical, tuple(aliases), source)
+
+
+@Language.component(FIXER_NAME)
+def fix_entities(doc: Doc) -> Doc:
+    if not Doc.has_extension(FIXER_NAME):
+        Doc.set_extension(FIXER_NAME, default=None)
+    lexicon = load_lexicon()
+    mentions = [m for ent in doc.ents for m in _clean_model_entity(doc, ent, lexicon)]
+    mentions = _repair_boundaries(doc, mentions, lexicon)
+    ruler_spans = filter_spans(doc.spans[SPANS_KEY]) if SPANS_KEY in doc.spans else []
+    names = [s for s in ruler_spans if s.label_ not in (ANAPHOR, SECURITY_FORCE, AREA, ADDRESSED)]
+    mentions = _merge_gazetteer(mentions, names, lexicon, doc)
+    mentions = _merge_forces(mentions, [s for s in ruler_spans if s.label_ in (SECURITY_FORCE, AREA)])
+    mentions = _add_addressed_persons(mentions, [s for s in ruler_spans if s.label_ == ADDRESSED])
+    mentions = _add_acronyms(doc, mentions)
+    mentions = _resolve_anaphors(doc, mentions, [s for s in ruler_spans if s.label_ == ANAPHOR], lexicon)
+    mentions = _repeat_names(doc, mentions)
+    _harmonise_labels(doc, mentions, lexicon)
+    result = _build_spans(doc, mentions, lexicon)
+    doc.ents = [Span(doc, m.start, m.end, label=m.label) for m in mentions]
+    doc._.set(FIXER_NAME, [_span_to_row(span) for span in result])
+    return doc
+
+
+# --------------------------------------------------------------------------- mentions
+
+
+@dataclass
+class _Mention:
+    start: int  # token offsets in the doc
+    end: int
+    label: str
+    source: str  # model | gazetteer | rule
+    key: str = ""  # gazetteer entry key, or the group key a rule gave it
+    confidence: float = CONF_MODEL["MISC"][0]
+    links: list[int] = field(default_factory=list)  # token start of a mention of the same thing (acronyms)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.start < end and start < self.end
+
+
+def _text(doc: Doc, start: int, end: int) -> str:
+    return doc[start:end].text
+
+
+def _is_capitalised(word: str) -> bool:
+    return word[:1].isupper() or word[:1].isdigit()
+
+
+def _match_sequence(doc: Doc, start: int, end: int, sequences: tuple[tuple[str, ...], ...]) -> int:
+    """Length of the longest of `sequences` found at doc[start:end]'s start (lower-cased), else 0."""
+    for seq in sequences:
+        n = len(seq)
+        if start + n <= end and all(doc[start + i].lower_ == seq[i] for i in range(n)):
+            return n
+    return 0
+
+
+def _clean_model_entity(doc: Doc, ent: Span, lexicon: Lexicon) -> list[_Mention]:
+    """Trim one of the model's entities to the name(s) it holds, or drop it (empty list).
+
+    A line break never sits inside a name: the model glues table cells and headings together
+    (« Osmajic\\n\\nOmeyer »), so the span is cut there first.
+    """
+    pieces: list[_Mention] = []
+    start = ent.start
+    for i in range(ent.start, ent.end):
+        if doc[i].is_space and "\n" in doc[i].text:  # spaCy keeps line breaks as whitespace tokens
+            if i > start:
+                pieces.extend(_clean_range(doc, start, i, ent.label_, lexicon))
+            start = i + 1
+    if start < ent.end:
+        pieces.extend(_clean_range(doc, start, ent.end, ent.label_, lexicon))
+    return pieces
+
+
+def _clean_range(doc: Doc, start: int, end: int, label: str, lexicon: Lexicon) -> list[_Mention]:
+    while start < end and (doc[start].is_space or doc[start].text in EDGE_PUNCT):
+        start += 1
+    while end > start and (doc[end - 1].is_space or doc[end - 1].text in EDGE_PUNCT):
+        end -= 1
+    titled = False
+    while start < end:  # honorifics, determiners, titles and nationalities, in any order (« SM le Roi Mohammed VI »)
+        word = doc[start].lower_
+        n_honorific = word in lexicon.honorific_words and _match_sequence(doc, start, end, lexicon.honorifics)
+        if n_honorific:
+            start, titled = start + n_honorific, True
+        elif word in LEADING_FUNCTION_WORDS and _trim_function_word(doc, start, end, label, lexicon):
+            start += 1
+        elif word in lexicon.role_words and (n_role := _match_sequence(doc, start, end, lexicon.roles)):
+            # A title: what follows is a name only if it is capitalised and not « de l'OTAN »
+            # (the OTAN itself comes back from the gazetteer).
+            rest = start + n_role
+            while rest < end and doc[rest].lower_ in lexicon.demonym_adjectives:  # « ministre belge X »
+                rest += 1
+            if rest < end and _is_capitalised(doc[rest].text) and doc[rest].lower_ not in LEADING_FUNCTION_WORDS:
+                start, titled = rest, True
+            else:
+                return []
+        elif doc[start].text in lexicon.demonyms and start + 1 < end and _is_capitalised(doc[start + 1].text):
+            start += 1  # « la Britannique Alistair Brownlee »: the nationality is not part of the name
+        elif label in ("LOC", "GPE") and word in ADMIN_HEADS and start + 1 < end:
+            # « ville de Stockholm », « région Nouvelle-Aquitaine »: the place is the name after the noun
+            rest = start + 1
+            if doc[rest].lower_ in ("de", "du", "d'", "d’", "des") and rest + 1 < end:
+                rest += 1
+            if not _is_capitalised(doc[rest].text):
+                break
+            start = rest
+        else:
+            break
+    if start >= end:
+        return []
+    text = _text(doc, start, end)
+    n = end - start
+    if (
+        text in lexicon.generic
+        or text in lexicon.demonyms
+        or not any(_is_capitalised(t.text) for t in doc[start:end])
+        or len(text) == 1
+        or all(not ch.isalpha() for ch in text)
+        or (n == 1 and doc[start].lower_ in LEADING_FUNCTION_WORDS)
+        or (n == 2 and doc[start].text in lexicon.generic and len(doc[start + 1].text) == 1)  # « Groupe C »
+        or (n == 1 and label in ("LOC", "GPE") and _looks_like_demonym(doc, start, lexicon))
+    ):
+        return []
+    head = doc[start].lower_
+    if titled:  # an honorific or title was followed by a name: a person
+        label = "PER"
+    elif head in ORG_HEADS and (n > 1 or label != "PER"):
+        label = "ORG"
+    elif head in SITE_HEADS and n > 1:
+        label = "LOC"
+    return [_Mention(start, end, label, "model", confidence=_model_confidence(doc, start, end, label))]
+
+
+def _model_confidence(doc: Doc, start: int, end: int, label: str) -> float:
+    single, several = CONF_MODEL.get(label, CONF_MODEL["MISC"])
+    if end - start > 1:
+        return several
+    return min(single, CONF_SENT_START) if doc[start].is_sent_start else single
+
+
+def _repair_boundaries(doc: Doc, mentions: list[_Mention], lexicon: Lexicon) -> list[_Mention]:
+    """Mend the names the model cut in pieces.
+
+    « Marine » (ORG) + « Le Pen » (PER), one space apart: one person. « Emese » (PER) alone
+    before the capitalised « Szász »: the person goes on. « Guillot » + « -Boisset »: a
+    hyphenated name goes on.
+    """
+    out: list[_Mention] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.end == m.start
+            and "PER" in (prev.label, m.label)
+            and prev.label != m.label
+            and prev.end - prev.start == 1
+            and doc[prev.start].whitespace_
+            and doc[prev.start].is_alpha
+            and not doc[prev.start].is_upper  # « PS Jean-Christophe Cambadélis »: a party, then a person
+            and (prev.start == 0 or doc[prev.start - 1].lower_ not in LEADING_FUNCTION_WORDS)  # « du Labour Jo Cox »
+        ):
+            prev.end, prev.label, prev.confidence = m.end, "PER", CONF_MODEL["PER"][1]
+            continue
+        out.append(m)
+    taken = {i for m in out for i in range(m.start, m.end)}
+    n = len(doc)
+    for m in out:
+        if (
+            m.label == "PER"
+            and m.start > 0
+            and doc[m.start - 1].text in NAME_PARTICLES
+            and doc[m.start - 1].whitespace_
+            and m.start - 1 not in taken
+        ):
+            m.start -= 1  # « De Gendt », « Van Avermaet »: the model left the particle out
+        while (
+            m.end + 1 < n and doc[m.end].text == "-" and not doc[m.end - 1].whitespace_ and not doc[m.end].whitespace_
+        ):
+            nxt = doc[m.end + 1]
+            if nxt.i in taken or not nxt.text[:1].isupper():
+                break
+            m.end += 2
+        if m.label == "PER" and m.end - m.start == 1 and m.end < n and doc[m.start].whitespace_:
+            nxt = doc[m.end]
+            if (
+                nxt.i not in taken
+                and nxt.is_alpha
+                and nxt.text[:1].isupper()
+                and not nxt.is_sent_start
+                and nxt.text not in lexicon.generic
+                and nxt.text not in lexicon.demonyms
+                and nxt.text not in lexicon.names
+                and nxt.lower_ not in LEADING_FUNCTION_WORDS
+            ):
+                m.end += 1
+                m.confidence = CONF_MODEL["PER"][1]
+    return out
+
+
+def _looks_like_demonym(doc: Doc, i: int, lexicon: Lexicon) -> bool:
+    """« la Bermudienne », « les Guyanais »: a determiner, then a nationality-like noun that is no known place."""
+    token = doc[i]
+    return (
+        i > 0
+        and doc[i - 1].lower_ in DEMONYM_DETERMINERS
+        and token.text.endswith(DEMONYM_ENDINGS)
+        and token.text not in lexicon.names
+    )
+
+
+def _trim_function_word(doc: Doc, start: int, end: int, label: str, lexicon: Lexicon) -> bool:
+    """Whether the determiner or preposition opening doc[start:end] is not part of the name.
+
+    Lower-case ones never are. A capitalised one (« Le Caire », « Les Républicains », « La
+    France » at a sentence start) is kept in a person's name (« Le Pen », « De Gendt »), when
+    the whole span is a known name, or when it is capitalised mid-sentence, where only a name
+    would capitalise it.
+    """
+    token = doc[start]
+    if start + 1 >= end:
+        return False
+    if token.text[:1].islower():
+        return True
+    if label == "PER":
+        return False
+    if _text(doc, start, end) in lexicon.names:
+        return False
+    return token.is_sent_start or _text(doc, start + 1, end) in lexicon.names or token.i == 0
+
+
+def _merge_gazetteer(mentions: list[_Mention], names: list[Span], lexicon: Lexicon, doc: Doc) -> list[_Mention]:
+    """Reconcile the gazetteer's names with the model's mentions.
+
+    Same span: the gazetteer's label wins (Daech is an organisation, not a place). A gazetteer
+    name that covers model mentions replaces them (« État islamique » over « État »). Inside a
+    longer model mention the model wins (« aéroport de Roissy »), except inside MISC (events:
+    « Jeux olympiques de Rio » gives Rio) and a city glued to a person's name (« Rabat Mohamed
+    Hassad »). Elsewhere the gazetteer fills the gap.
+    """
+    out = list(mentions)
+    for span in names:
+        entry = lexicon.names.get(span.text)
+        if entry is None or _inside_compound(doc, span):
+            continue
+        overlapping = [m for m in out if m.overlaps(span.start, span.end)]
+        new = _Mention(span.start, span.end, entry.label, "gazetteer", entry.key, CONF_GAZETTEER)
+        if not overlapping:
+            new.confidence = CONF_GAZETTEER_GAP
+            out.append(new)
+            continue
+        if len(overlapping) == 1:
+            m = overlapping[0]
+            if (m.start, m.end) == (span.start, span.end):
+                m.label, m.source, m.key, m.confidence = entry.label, "gazetteer", entry.key, CONF_GAZETTEER
+                continue
+            inside = m.start <= span.start and span.end <= m.end
+            if inside and m.label == "MISC":
+                out.remove(m)
+                out.append(new)
+                continue
+            if inside and m.label == "PER" and span.start == m.start and m.end - span.end >= 2 and entry.label == "GPE":
+                m.start = span.end
+                m.source = "rule"
+                out.append(new)
+                continue
+            if inside:
+                continue
+        if all(span.start <= m.start and m.end <= span.end for m in overlapping):
+            for m in overlapping:
+                out.remove(m)
+            out.append(new)
+            continue
+        # Partial overlap: the gazetteer's exact name wins; what the model had on either side stays
+        # if it is still a name.
+        for m in overlapping:
+            out.remove(m)
+            if m.start < span.start and _is_capitalised(doc[m.start].text):
+                out.append(_Mention(m.start, span.start, m.label, m.source, confidence=m.confidence))
+            if m.end > span.end and _is_capitalised(doc[span.end].text):
+                out.append(_Mention(span.end, m.end, m.label, m.source, confidence=m.confidence))
+        out.append(new)
+    out.sort(key=lambda m: m.start)
+    return out
+
+
+def _inside_compound(doc: Doc, span: Span) -> bool:
+    """« Loire » in « Loire-Atlantique », « Sèvres » in « Deux-Sèvres »: part of a longer hyphenated name."""
+    before = span.start > 0 and doc[span.start - 1].text == "-" and not doc[span.start - 1].whitespace_
+    after = span.end < len(doc) and doc[span.end].text == "-" and not doc[span.end - 1].whitespace_
+    return before or after
+
+
+def _merge_forces(mentions: list[_Mention], forces: list[Span]) -> list[_Mention]:
+    """« l'armée syrienne », « l'État haïtien »: organisations; « le désert syrien »: a place.
+
+    The rule wins over a model mention it covers (« État » alone would be dropped as generic).
+    """
+    out = list(mentions)
+    for span in forces:
+        overlapping = [m for m in out if m.overlaps(span.start, span.end)]
+        if all(span.start <= m.start and m.end <= span.end for m in overlapping):
+            for m in overlapping:
+                out.remove(m)
+            label = "ORG" if span.label_ == SECURITY_FORCE else "LOC"
+            out.append(_Mention(span.start, span.end, label, "rule", confidence=CONF_RULE))
+    out.sort(key=lambda m: m.start)
+    return out
+
+
+def _add_addressed_persons(mentions: list[_Mention], spans: list[Span]) -> list[_Mention]:
+    """« M. Hassad », « Mme Durand »: the name after a form of address is a person, if the model missed it."""
+    out = list(mentions)
+    for span in spans:
+        start = span.start + 1  # the honorific itself is not part of the name
+        if not any(m.overlaps(span.start, span.end) for m in out):
+            out.append(_Mention(start, span.end, "PER", "rule", confidence=CONF_ADDRESSED))
+    out.sort(key=lambda m: m.start)
+    return out
+
+
+def _looks_like_acronym(word: str) -> bool:
+    letters = [ch for ch in word if ch.isalpha()]
+    return 2 <= len(word) <= 10 and len(letters) >= 2 and sum(ch.isupper() for ch in letters) >= 2
+
+
+def _acronym_fits(acronym: str, long_form: Span) -> bool:
+    """The acronym's first letter opens the long form's first content word (« DGSI », « OTAN »)."""
+    words = [t.text for t in long_form if t.lower_ not in ACRONYM_SKIP and t.text[:1].isalpha()]
+    if not words:
+        return False
+    first = unicodedata.normalize("NFD", words[0][0])[0].lower()
+    return acronym[0].lower() == first
+
+
+def _add_acronyms(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
+    """« Direction générale de la sécurité intérieure (DGSI) » and « DGSI (Direction ...) »: one thing."""
+    by_start = {m.start: m for m in mentions}
+    added: list[_Mention] = []
+    for m in mentions:
+        if m.label == "PER" or m.end + 2 >= len(doc) or doc[m.end].text != "(" or doc[m.end + 2].text != ")":
+            continue
+        inner = doc[m.end + 1]
+        if m.end - m.start >= 2 and _looks_like_acronym(inner.text) and _acronym_fits(inner.text, doc[m.start : m.end]):
+            other = by_start.get(inner.i)
+            if other is None:
+                other = _Mention(inner.i, inner.i + 1, m.label, "rule", m.key, CONF_ACRONYM)
+                added.append(other)
+            other.label = m.label
+            m.links.append(other.start)
+        elif m.end - m.start == 1 and _looks_like_acronym(m_text := doc[m.start].text):
+            # « DGSI (Direction générale ...) »: the long form is a mention that starts after the bracket
+            long_form = by_start.get(m.end + 1)
+            if (
+                long_form is not None
+                and long_form.end - long_form.start >= 2
+                and _acronym_fits(m_text, doc[long_form.start : long_form.end])
+            ):
+                m.label = long_form.label
+                m.links.append(long_form.start)
+    if added:
+        mentions = sorted([*mentions, *added], key=lambda m: m.start)
+    return mentions
+
+
+def _resolve_anaphors(doc: Doc, mentions: list[_Mention], anaphors: list[Span], lexicon: Lexicon) -> list[_Mention]:
+    """Keep « l'Alliance », « le Royaume » only where they refer back to a named entity of the article."""
+    out = list(mentions)
+    for span in anaphors:
+        if span.start == 0 or doc[span.start - 1].lower_ not in ANAPHOR_DETERMINERS:
+            continue
+        if any(m.overlaps(span.start, span.end) for m in out):
+            continue
+        keys = lexicon.anaphors.get(span.text, frozenset())
+        antecedent = next(
+            (m for m in sorted(out, key=lambda m: -m.start) if m.start < span.start and m.key in keys), None
+        )
+        if antecedent is not None:
+            out.append(_Mention(span.start, span.end, antecedent.label, "rule", antecedent.key, CONF_ANAPHOR))
+    out.sort(key=lambda m: m.start)
+    return out
+
+
+def _repeat_names(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
+    """Tag again what the article already named: « Froome » after « Chris Froome », « DGSI » after its definition.
+
+    One pass over the tokens: a capitalised token that no mention covers and that opens a name
+    seen elsewhere in the article (a whole mention, or a person's last name) becomes a mention.
+    """
+    known: dict[str, list[tuple[tuple[str, ...], _Mention]]] = {}
+    for m in mentions:
+        if m.label == "MISC":
+            continue
+        words = tuple(t.text for t in doc[m.start : m.end])
+        if not _is_capitalised(words[0]):
+            continue
+        known.setdefault(words[0], []).append((words, m))
+        if m.label == "PER" and len(words) >= 2 and _is_capitalised(words[-1]):
+            known.setdefault(words[-1], []).append(((words[-1],), m))
+    if not known:
+        return mentions
+    covered = bytearray(len(doc))
+    for m in mentions:
+        covered[m.start : m.end] = b"\x01" * (m.end - m.start)
+    added: list[_Mention] = []
+    i, n = 0, len(doc)
+    while i < n:
+        token = doc[i]
+        candidates = None if covered[i] else known.get(token.text)
+        if candidates:
+            for words, model in sorted(candidates, key=lambda c: -len(c[0])):
+                end = i + len(words)
+                if end <= n and not any(covered[i:end]) and all(doc[i + k].text == w for k, w in enumerate(words)):
+                    added.append(_Mention(i, end, model.label, "rule", model.key, CONF_REPEAT))
+                    i = end
+                    break
+            else:
+                i += 1
+            continue
+        i += 1
+    if added:
+        mentions = sorted([*mentions, *added], key=lambda m: m.start)
+    return mentions
+
+
+def _harmonise_labels(doc: Doc, mentions: list[_Mention], lexicon: Lexicon) -> None:
+    """One name, one label per article; persons' last names are persons; places split GPE / LOC."""
+    surnames: set[str] = set()
+    for m in mentions:
+        if m.label == "PER" and m.end - m.start >= 2:
+            surnames.add(doc[m.end - 1].text)
+    votes: dict[str, Counter] = {}
+    for m in mentions:
+        if m.source == "model":
+            votes.setdefault(_text(doc, m.start, m.end), Counter())[m.label] += 1
+    for m in mentions:
+        text = _text(doc, m.start, m.end)
+        if m.end - m.start == 1 and text in surnames and m.label != "PER":
+            m.label, m.key, m.source = "PER", "", "rule"
+        elif m.source == "model" and len(votes.get(text, ())) > 1:
+            m.label = votes[text].most_common(1)[0][0]
+        if m.label == "LOC" and not m.key:
+            m.label = _place_label(doc[m.start : m.end])
+
+
+def _place_label(span: Span) -> str:
+    """LOC for natural and geographic areas (« mer Rouge », « Moyen-Orient »), else GPE."""
+    if span[0].lower_ in LOC_HEADS or span.text.endswith(LOC_SUFFIXES):
+        return "LOC"
+    return "GPE"
+
+
+# --------------------------------------------------------------------------- groups
+
+
+def _build_spans(doc: Doc, mentions: list[_Mention], lexicon: Lexicon) -> list[EntitySpan]:
+    """Group the mentions (same gazetteer entry, same name, acronym, person's short name) and emit them."""
+    parent = list(range(len(mentions)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(i: int, j: int) -> None:
+        ri, rj = find(i), find(j)
+        if ri != rj:
+            parent[max(ri, rj)] = min(ri, rj)
+
+    texts = [_text(doc, m.start, m.end) for m in mentions]
+    index_by_start = {m.start: i for i, m in enumerate(mentions)}
+    first_by_key: dict[tuple[str, str], int] = {}
+    full_names: list[tuple[tuple[str, ...], int]] = []  # persons named with two words or more
+    for i, m in enumerate(mentions):
+        for key in ((m.label, f"key:{m.key}") if m.key else None, (m.label, f"text:{texts[i]}")):
+            if key is None:
+                continue
+            if key in first_by_key:
+                union(i, first_by_key[key])
+            else:
+                first_by_key[key] = i
+        for start in m.links:
+            if start in index_by_start:
+                union(i, index_by_start[start])
+        if m.label == "PER" and m.end - m.start >= 2:
+            full_names.append((tuple(t.text for t in doc[m.start : m.end]), i))
+    for i, m in enumerate(mentions):  # « Hassad », « Le Drian » after « Jean-Yves Le Drian »
+        if m.label != "PER":
+            continue
+        words = tuple(t.text for t in doc[m.start : m.end])
+        matches = [j for full, j in full_names if len(full) > len(words) and full[-len(words) :] == words]
+        if matches:
+            before = [j for j in matches if mentions[j].start < m.start]
+            union(i, before[-1] if before else matches[0])
+
+    members: dict[int, list[int]] = {}
+    for i in range(len(mentions)):
+        members.setdefault(find(i), []).append(i)
+    group_of: dict[int, int] = {}
+    canonical_of: dict[int, str] = {}
+    aliases_of: dict[int, tuple[str, ...]] = {}
+    entries = {entry.key: entry for entry in lexicon.names.values()}
+    for number, root in enumerate(sorted(members, key=lambda r: mentions[members[r][0]].start)):
+        indices = members[root]
+        group_of[root] = number
+        gazetteer_keys = [mentions[i].key for i in indices if mentions[i].key in entries]
+        forms = list(dict.fromkeys(texts[i] for i in indices))
+        if gazetteer_keys:
+            canonical = entries[gazetteer_keys[0]].canonical
+        else:
+            canonical = max(forms, key=len)  # the longest full form; ties go to the first seen
+        canonical_of[root] = canonical
+        aliases_of[root] = tuple(f for f in forms if f != canonical)
+
+    spans: list[EntitySpan] = []
+    for i, m in enumerate(mentions):
+        root = find(i)
+        group_size = len(members[root])
+        span = doc[m.start : m.end]
+        confidence = min(CONF_MAX, m.confidence + (CONF_GROUP_BONUS[m.source] if group_size > 1 else 0.0))
+        spans.append(
+            EntitySpan(
+                start=span.start_char,
+                end=span.end_char,
+                text=span.text,
+                label=m.label,
+                confidence=round(confidence, 2),
+                group=group_of[root],
+                canonical=canonical_of[root],
+                aliases=aliases_of[root],
+                source=m.source,
+            )
+        )
+    return spans
