@@ -80,7 +80,7 @@ def extraction_store(
     """
     with transaction.atomic():
         # Locking the article serialises this write with analysts' decisions on it.
-        article = Article.objects.select_for_update().filter(pk=article_id).first()
+        article = Article.objects.select_for_update().only("id", "status").filter(pk=article_id).first()
         if article is None or article.status != Article.Status.EXTRACTING:
             return None
         run = ExtractionRun.objects.create(
@@ -89,13 +89,21 @@ def extraction_store(
             started_at=started_at or timezone.now(),
             duration_ms=duration_ms,
         )
-        for model in (Mention, Role, DateMention, Event):
-            model.objects.filter(article=article, origin=Origin.MODEL, status=Status.SUGGESTED).delete()
+        # An article's first run has nothing to replace and no decision to respect:
+        # skip those reads (most of the store's queries on a bulk import).
+        fresh = not (
+            ExtractionRun.objects.filter(article=article).exclude(pk=run.pk).exists()
+            or Mention.objects.filter(article=article).exists()
+            or Event.objects.filter(article=article).exists()
+        )
+        if not fresh:
+            for model in (Mention, Role, DateMention, Event):
+                model.objects.filter(article=article, origin=Origin.MODEL, status=Status.SUGGESTED).delete()
 
-        mentions = _store_mentions(article, run, result)
-        dates = _store_dates(article, run, result)
-        _store_roles(article, run, result, mentions)
-        events = _store_events(article, run, result, mentions, dates)
+        mentions = _store_mentions(article, run, result, fresh)
+        dates = _store_dates(article, run, result, fresh)
+        _store_roles(article, run, result, mentions, fresh)
+        events = _store_events(article, run, result, mentions, dates, fresh)
         ExtractionRun.objects.filter(pk=run.pk).update(
             mention_count=sum(m is not None and m.run_id == run.pk for m in mentions.values()), event_count=events
         )
@@ -103,10 +111,12 @@ def extraction_store(
     return run
 
 
-def _store_mentions(article: Article, run: ExtractionRun, result: ExtractionResult) -> dict[int, Mention | None]:
+def _store_mentions(
+    article: Article, run: ExtractionRun, result: ExtractionResult, fresh: bool
+) -> dict[int, Mention | None]:
     """Create the run's mention suggestions; returns, per entity index, the mention standing for it."""
-    blocks = _mention_blocks(article)
-    kept = {(m.start, m.end, m.label): m for m in Mention.objects.filter(article=article)}
+    blocks = [] if fresh else _mention_blocks(article)
+    kept = {} if fresh else {(m.start, m.end, m.label): m for m in Mention.objects.filter(article=article)}
     entities = _resolve_entities(result)
     by_index: dict[int, Mention | None] = {}
     new: list[Mention] = []
@@ -136,8 +146,10 @@ def _store_mentions(article: Article, run: ExtractionRun, result: ExtractionResu
     return by_index
 
 
-def _store_dates(article: Article, run: ExtractionRun, result: ExtractionResult) -> dict[int, DateMention | None]:
-    kept = {(d.start, d.end): d for d in DateMention.objects.filter(article=article)}
+def _store_dates(
+    article: Article, run: ExtractionRun, result: ExtractionResult, fresh: bool
+) -> dict[int, DateMention | None]:
+    kept = {} if fresh else {(d.start, d.end): d for d in DateMention.objects.filter(article=article)}
     by_index: dict[int, DateMention | None] = {}
     new = []
     for index, span in enumerate(result.dates):
@@ -163,8 +175,8 @@ def _store_dates(article: Article, run: ExtractionRun, result: ExtractionResult)
     return by_index
 
 
-def _store_roles(article: Article, run: ExtractionRun, result: ExtractionResult, mentions: dict) -> None:
-    taken = set(Role.objects.filter(article=article).values_list("start", "end"))
+def _store_roles(article: Article, run: ExtractionRun, result: ExtractionResult, mentions: dict, fresh: bool) -> None:
+    taken = set() if fresh else set(Role.objects.filter(article=article).values_list("start", "end"))
     new = []
     for span in result.roles:
         if (span.start, span.end) in taken:
@@ -189,8 +201,10 @@ def _store_roles(article: Article, run: ExtractionRun, result: ExtractionResult,
     Role.objects.bulk_create(new)
 
 
-def _store_events(article: Article, run: ExtractionRun, result: ExtractionResult, mentions: dict, dates: dict) -> int:
-    decided = list(Event.objects.filter(article=article))
+def _store_events(
+    article: Article, run: ExtractionRun, result: ExtractionResult, mentions: dict, dates: dict, fresh: bool
+) -> int:
+    decided = [] if fresh else list(Event.objects.filter(article=article))
     new: list[tuple[Event, list]] = []
     for span in result.events:
         if any(

@@ -51,7 +51,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 from entities.nlp.roles import TITLE_WORDS, EntityIndex, find_roles
-from entities.nlp.types import DateSpan, EntitySpan, EventArgument, EventSpan
+from entities.nlp.types import DateSpan, EntitySpan, EventArgument, EventSpan, RoleSpan
 
 # -- lexicon ----------------------------------------------------------------------------------------
 # Lemmas as fr_core_news_md gives them. Most trigger words are checked against what they govern
@@ -411,7 +411,14 @@ def _objects(tok: Token) -> list[Token]:
 class _Article:
     """Everything computed once per document."""
 
-    def __init__(self, doc: Doc, entities: list[EntitySpan], dates: list[DateSpan], published: dt.date | None) -> None:
+    def __init__(
+        self,
+        doc: Doc,
+        entities: list[EntitySpan],
+        dates: list[DateSpan],
+        published: dt.date | None,
+        roles: list[RoleSpan] | None = None,
+    ) -> None:
         self.doc = doc
         self.entities = entities
         self.dates = dates
@@ -428,7 +435,7 @@ class _Article:
         # Titles: a role head with a holder stands for the holder; its complement is not an argument.
         self.holder_at: dict[int, int] = {}  # title token -> holder entity
         self.role_of_token: dict[int, tuple[int, int, int | None]] = {}  # token -> (role start, end, holder)
-        for role in find_roles(doc, entities):
+        for role in find_roles(doc, entities) if roles is None else roles:
             span = doc.char_span(role.start, role.end, alignment_mode="expand")
             if span is None:
                 continue
@@ -1503,12 +1510,19 @@ def _keep(event: _Event, arguments: tuple[EventArgument, ...], earlier_types: se
 
 
 def find_events(
-    doc: Doc, entities: list[EntitySpan], dates: list[DateSpan], published: dt.date | None
+    doc: Doc,
+    entities: list[EntitySpan],
+    dates: list[DateSpan],
+    published: dt.date | None,
+    roles: list[RoleSpan] | None = None,
 ) -> list[EventSpan]:
-    """Events in ``doc``; argument and date indices point into ``entities`` and ``dates``."""
+    """Events in ``doc``; argument and date indices point into ``entities`` and ``dates``.
+
+    ``roles`` are the document's roles when the caller has them already (else found here).
+    """
     if isinstance(published, dt.datetime):
         published = published.date()  # a datetime would not compare with the dates
-    art = _Article(doc, entities, dates, published)
+    art = _Article(doc, entities, dates, published, roles)
     events = _find_triggers(art)
     if not events:
         return []

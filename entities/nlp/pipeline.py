@@ -37,12 +37,13 @@ def analyse(doc, published: dt.date | None) -> ExtractionResult:
     """Entities, roles, dates and events of one parsed document."""
     entities = ner.entity_spans(doc)
     found_dates = dates.find_dates(doc, published)
+    found_roles = roles.find_roles(doc, entities)
     return ExtractionResult(
         pipeline_version=PIPELINE_VERSION,
         entities=entities,
-        roles=roles.find_roles(doc, entities),
+        roles=found_roles,
         dates=found_dates,
-        events=events.find_events(doc, entities, found_dates, published),
+        events=events.find_events(doc, entities, found_dates, published, roles=found_roles),
     )
 
 

