@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection
 from django.utils import timezone
 
 from articles.models import Article
 from articles.services import article_claim_for_extraction, article_mark_failed, import_job_run
-from entities.nlp import extract_many
+from entities.nlp import iter_extract
 from entities.services import extraction_store
 
 logger = logging.getLogger(__name__)
@@ -25,26 +26,55 @@ logger = logging.getLogger(__name__)
 TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError)
 
 
+def _store_one(article_id: int, result, started, duration_ms: int) -> None:
+    try:
+        extraction_store(article_id=article_id, result=result, started_at=started, duration_ms=duration_ms)
+    except TRANSIENT_DB_ERRORS:
+        raise  # the task retries; the claim token lets it take these articles back
+    except Exception as exc:
+        logger.exception("storing extraction of article %s failed", article_id)
+        article_mark_failed(article_id, f"could not store extraction: {type(exc).__name__}: {exc}")
+
+
+def _store_in_thread(article_id: int, result, started, duration_ms: int) -> None:
+    try:
+        _store_one(article_id, result, started, duration_ms)
+    finally:
+        connection.close()  # this thread's own connection
+
+
 def _extract_claimed(article_ids: list[int]) -> None:
-    """Run the pipeline on articles this process has claimed, then store each result."""
+    """Run the pipeline on articles this process has claimed, then store each result.
+
+    Outside a transaction, each result is written by a second thread while
+    spaCy parses the next documents (spaCy releases the GIL in its numeric
+    work), so the database writes cost little wall time. Inside one (tests
+    wrapped in a transaction), the writes happen inline on this connection.
+    """
     articles = list(Article.objects.filter(pk__in=article_ids).only("id", "text", "published_at"))
     started, clock = timezone.now(), time.perf_counter()
-    try:
-        results = extract_many((a.text, a.published_at.date() if a.published_at else None) for a in articles)
-    except Exception as exc:
-        logger.exception("extraction failed for articles %s", article_ids)
-        for a in articles:
-            article_mark_failed(a.pk, f"extraction failed: {type(exc).__name__}: {exc}")
-        return
-    per_article_ms = round((time.perf_counter() - clock) * 1000 / max(1, len(articles)))
-    for article, result in zip(articles, results, strict=True):
+    overlap = not connection.in_atomic_block
+    pending: list[Future] = []
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="vigie-store") as writer:
         try:
-            extraction_store(article_id=article.pk, result=result, started_at=started, duration_ms=per_article_ms)
+            results = iter_extract((a.text, a.published_at.date() if a.published_at else None) for a in articles)
+            for done, (article, result) in enumerate(zip(articles, results, strict=True), start=1):
+                duration_ms = round((time.perf_counter() - clock) * 1000 / done)
+                if overlap:
+                    pending.append(writer.submit(_store_in_thread, article.pk, result, started, duration_ms))
+                else:
+                    _store_one(article.pk, result, started, duration_ms)
         except TRANSIENT_DB_ERRORS:
-            raise  # the task retries; the claim token lets it take these articles back
+            raise
         except Exception as exc:
-            logger.exception("storing extraction of article %s failed", article.pk)
-            article_mark_failed(article.pk, f"could not store extraction: {type(exc).__name__}: {exc}")
+            logger.exception("extraction failed for articles %s", article_ids)
+            for future in pending:
+                future.result()
+            for a in articles:  # a no-op for those already stored: only "extracting" ones fail
+                article_mark_failed(a.pk, f"extraction failed: {type(exc).__name__}: {exc}")
+            return
+        for future in pending:
+            future.result()  # re-raises a transient error for the task's retry
 
 
 @shared_task(

@@ -197,7 +197,7 @@ def test_it_records_a_failure_reason_and_can_requeue(
     def broken(items):
         raise RuntimeError("model exploded")
 
-    monkeypatch.setattr(tasks, "extract_many", broken)
+    monkeypatch.setattr(tasks, "iter_extract", broken)
     with django_capture_on_commit_callbacks(execute=True):
         article = make_article()
     article.refresh_from_db()

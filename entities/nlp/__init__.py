@@ -4,7 +4,7 @@ Pure Python: nothing here imports Django, so the pipeline can be imported,
 tested and benchmarked on its own.
 """
 
-from entities.nlp.pipeline import PIPELINE_VERSION, extract_many
+from entities.nlp.pipeline import PIPELINE_VERSION, extract_many, iter_extract
 from entities.nlp.types import ExtractionResult
 
-__all__ = ["PIPELINE_VERSION", "ExtractionResult", "extract_many"]
+__all__ = ["PIPELINE_VERSION", "ExtractionResult", "extract_many", "iter_extract"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from entities.nlp import dates, events, ner, roles
 from entities.nlp.types import ExtractionResult
@@ -47,7 +47,13 @@ def analyse(doc, published: dt.date | None) -> ExtractionResult:
     )
 
 
-def extract_many(items: Iterable[tuple[str, dt.date | None]]) -> list[ExtractionResult]:
+def iter_extract(items: Iterable[tuple[str, dt.date | None]]) -> Iterator[ExtractionResult]:
+    """One result per (text, publication date), in order, as soon as each document is parsed."""
     items = list(items)
     docs = get_nlp().pipe((text for text, _ in items), batch_size=BATCH_SIZE)
-    return [analyse(doc, published) for doc, (_, published) in zip(docs, items, strict=True)]
+    for doc, (_, published) in zip(docs, items, strict=True):
+        yield analyse(doc, published)
+
+
+def extract_many(items: Iterable[tuple[str, dt.date | None]]) -> list[ExtractionResult]:
+    return list(iter_extract(items))
