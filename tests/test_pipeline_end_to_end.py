@@ -1,0 +1,51 @@
+"""The real pipeline, composed and stored: a pasted article comes back with its facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from articles import services
+from articles.models import Article
+from entities.models import Event, Mention, Role
+from entities.nlp import PIPELINE_VERSION, extract_many
+
+pytestmark = pytest.mark.django_db
+
+TEXT = (
+    "Rabat – Le ministre de l'Intérieur, Abdelouafi Laftit, a reçu mardi son homologue espagnol, "
+    "Fernando Grande-Marlaska, pour une réunion consacrée à la lutte antiterroriste.\n\n"
+    "Les deux ministres ont salué la coopération entre le Maroc et l'Espagne au sein de l'OTAN."
+)
+
+
+def test_it_returns_offsets_into_the_text_it_was_given():
+    (result,) = extract_many([(TEXT, dt.date(2024, 3, 7))])
+    assert result.pipeline_version == PIPELINE_VERSION
+    for span in [*result.entities, *result.dates, *result.roles]:
+        assert TEXT[span.start : span.end] == span.text
+    for event in result.events:
+        assert TEXT[event.trigger_start : event.trigger_end] == event.trigger_text
+
+
+def test_it_stores_entities_roles_dates_and_events_of_a_pasted_article(owner, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        article = services.article_create_from_paste(
+            actor=owner, text=TEXT, title="Réunion à Rabat", published_at=dt.date(2024, 3, 7)
+        ).article
+    article.refresh_from_db()
+    assert article.status == Article.Status.EXTRACTED
+    names = {(m.text, m.label) for m in Mention.objects.filter(article=article)}
+    assert {("Abdelouafi Laftit", "PER"), ("Fernando Grande-Marlaska", "PER"), ("OTAN", "ORG")} <= names
+    laftit = Role.objects.get(article=article, holder__text="Abdelouafi Laftit")
+    assert laftit.role == "ministre de l'Intérieur"
+    meeting = Event.objects.get(article=article, type="MEETING")
+    assert meeting.date_value == "2024-03-05"  # « mardi » before a Thursday publication, past tense
+    roles = {(a.role, a.mention.text) for a in meeting.arguments.select_related("mention")}
+    assert {("actor", "Abdelouafi Laftit"), ("counterpart", "Fernando Grande-Marlaska")} <= roles
+    run = article.extraction_runs.get()
+    assert (
+        run.pipeline_version == PIPELINE_VERSION
+        and run.mention_count == Mention.objects.filter(article=article).count()
+    )
