@@ -9,6 +9,7 @@ from articles import selectors, services
 from articles.filters import ArticleListFilter
 from articles.forms import PasteForm, UploadForm
 from articles.models import Article
+from entities.selectors import article_suggestions
 
 PAGE_SIZE = 50
 
@@ -34,7 +35,8 @@ def article_detail(request, pk: int):
     except Article.DoesNotExist:
         raise Http404("No such article") from None
     republications = article.republications.only("id", "title", "near_duplicate_score", "created_at")
-    return render(request, "articles/article_detail.html", {"article": article, "republications": republications})
+    context = {"article": article, "republications": republications, "facts": article_suggestions(article)}
+    return render(request, "articles/article_detail.html", context)
 
 
 def article_status(request, pk: int):

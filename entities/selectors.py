@@ -48,9 +48,7 @@ def article_facts(article: Article) -> dict:
             "url": article.url or None,
             "status": article.status,
         },
-        "entities": [
-            {"id": e.pk, "name": e.name, "label": e.label, "aliases": e.aliases} for e in entities.values()
-        ],
+        "entities": [{"id": e.pk, "name": e.name, "label": e.label, "aliases": e.aliases} for e in entities.values()],
         "mentions": [
             {
                 "id": m.pk,
@@ -100,3 +98,17 @@ def iter_facts(queryset: QuerySet[Article] | None = None, chunk_size: int = 200)
     articles: Iterable[Article] = articles_for_export(queryset).iterator(chunk_size=chunk_size)
     for article in articles:
         yield article_facts(article)
+
+
+def article_suggestions(article: Article) -> dict:
+    """What the extraction found in one article, for its page (rejected ones included, marked)."""
+    return {
+        "mentions": list(article.mentions.select_related("entity").order_by("start", "end")),
+        "roles": list(article.roles.select_related("holder", "of_entity").order_by("start")),
+        "dates": list(article.dates.order_by("start")),
+        "events": list(
+            article.events.order_by("trigger_start").prefetch_related(
+                Prefetch("arguments", queryset=EventArgument.objects.select_related("mention"))
+            )
+        ),
+    }

@@ -45,6 +45,7 @@ def test_it_pastes_an_article_and_shows_it(client_owner, django_capture_on_commi
     page = client_owner.get(article.get_absolute_url()).content.decode()
     assert "Réunion à Rabat" in page
     assert "05/03/2024" in page
+    assert "Rabat" in page.split('class="facts"')[1]  # the extracted place is listed beside the text
     listing = client_owner.get(reverse("articles:list")).content.decode()
     assert "Réunion à Rabat" in listing
     assert "status-extracted" in listing  # in-process extraction ran after commit

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from articles import services
+from articles.models import Article
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 ANALYST = ("analyste", "vigie-demo-2026")
@@ -30,7 +31,11 @@ class Command(BaseCommand):
 
         inputs = [
             services.ArticleInput(
-                text=p.read_text(encoding="utf-8"), source="Démo Vigie", location=f"file {p.name}", filename=p.name
+                text=p.read_text(encoding="utf-8"),
+                source="Démo Vigie",
+                location=f"file {p.name}",
+                filename=p.name,
+                origin=Article.Origin.UPLOAD,
             )
             for p in sorted(DEMO_DIR.glob("*.txt"))
         ]

@@ -1,0 +1,28 @@
+"""The one-command demo's setup: accounts and sample articles, idempotent."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from articles.models import Article
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_creates_the_demo_accounts_and_articles_once(settings, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    assert "analyste / " in capsys.readouterr().out
+    call_command("seed_demo")
+    assert "0 loaded, 5 already present" in capsys.readouterr().out
+    assert Article.objects.count() == 5
+    assert set(Article.objects.values_list("origin", flat=True)) == {Article.Origin.UPLOAD}
+    assert get_user_model().objects.get(username="analyste").check_password("vigie-demo-2026")
+
+
+def test_it_refuses_to_create_known_passwords_outside_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo")
