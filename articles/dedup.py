@@ -17,6 +17,8 @@ import zlib
 
 import numpy as np
 
+from articles.cleaning import normalize_for_hash
+
 NUM_PERM = 64
 BANDS = 16
 ROWS = NUM_PERM // BANDS  # 4 rows a band: candidate probability 0.998 at J=0.7, 0.12 at J=0.3
@@ -31,14 +33,9 @@ _MIX = np.uint64(1_000_003)  # odd multiplier combining word hashes into a shing
 _WORD = re.compile(r"\w+")
 
 
-def normalize_whitespace(text: str) -> str:
-    # Callers pass cleaned text, which is already NFC.
-    return " ".join(text.split())
-
-
 def content_hash(text: str) -> str:
     """Hash of the cleaned text, insensitive to whitespace differences."""
-    return hashlib.sha256(normalize_whitespace(text).encode("utf-8")).hexdigest()
+    return hashlib.sha256(normalize_for_hash(text).encode("utf-8")).hexdigest()
 
 
 @functools.lru_cache(maxsize=1 << 18)

@@ -99,10 +99,7 @@ def extract_articles(self, article_ids: list[int]) -> int:
 
 def extract_articles_now(article_ids: list[int]) -> int:
     """Extract in this process (import_articles --sync), whatever broker is configured."""
-    claimed = [pk for pk in article_ids if article_claim_for_extraction(pk)]
-    if claimed:
-        _extract_claimed(claimed)
-    return len(claimed)
+    return extract_articles.run(article_ids)
 
 
 @shared_task(

@@ -49,10 +49,12 @@ def _mention_blocks(article: Article) -> list[_Block]:
     return blocks
 
 
-def _resolve_entities(result: ExtractionResult) -> dict[int, Entity]:
-    """One Entity per within-article group, found again by label and name key, else created."""
+def _resolve_entities(result: ExtractionResult, needed: set[int]) -> dict[int, Entity]:
+    """One Entity per needed within-article group, found again by label and name key, else created."""
     groups: dict[int, tuple[str, str, set[str]]] = {}
     for span in result.entities:
+        if span.group not in needed:
+            continue
         name, label, aliases = groups.get(span.group, (span.canonical, span.label, set()))
         aliases |= {span.text, *span.aliases}
         groups[span.group] = (name, label, aliases)
@@ -117,9 +119,8 @@ def _store_mentions(
     """Create the run's mention suggestions; returns, per entity index, the mention standing for it."""
     blocks = [] if fresh else _mention_blocks(article)
     kept = {} if fresh else {(m.start, m.end, m.label): m for m in Mention.objects.filter(article=article)}
-    entities = _resolve_entities(result)
     by_index: dict[int, Mention | None] = {}
-    new: list[Mention] = []
+    new: list[tuple[Mention, int]] = []
     seen: set[tuple[int, int, str]] = set()
     for index, span in enumerate(result.entities):
         key = (span.start, span.end, span.label)
@@ -136,13 +137,16 @@ def _store_mentions(
             end=span.end,
             text=span.text[:500],
             label=span.label,
-            entity=entities.get(span.group),
             confidence=round(span.confidence, 3),
             run=run,
         )
-        new.append(mention)
+        new.append((mention, span.group))
         by_index[index] = mention
-    Mention.objects.bulk_create(new)
+    # Entities only for groups that still have a mention: a blocked suggestion creates nothing.
+    entities = _resolve_entities(result, {group for _, group in new})
+    for mention, group in new:
+        mention.entity = entities.get(group)
+    Mention.objects.bulk_create([mention for mention, _ in new])
     return by_index
 
 

@@ -87,6 +87,8 @@ def test_it_keeps_every_human_decision_across_a_rerun(article, owner):
     assert after["Awa Diop/PER"].status == Status.SUGGESTED and after["Awa Diop/PER"].run == second
     # The first run's unreviewed suggestion that the new run no longer makes is gone.
     assert "Fernando Grande-Marlaska/PER" not in after
+    # Suggestions blocked by a decision leave no entity behind.
+    assert not Entity.objects.filter(key__in=["mardi", "jean"]).exists()
     assert AuditEntry.objects.filter(article=article, action__startswith="mention.").count() == 4
 
 
