@@ -88,7 +88,9 @@ def main() -> None:
             check=True,
             capture_output=True,
             text=True,
-        ).stdout.strip().splitlines()[-1]
+        )
+        .stdout.strip()
+        .splitlines()[-1]
     )
 
     call_command("migrate", verbosity=0)
