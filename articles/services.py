@@ -659,6 +659,13 @@ def article_mark_extracted(article_id: int) -> bool:
     )
 
 
+def articles_mark_extracted(article_ids: list[int]) -> int:
+    """Mark extracted those of the articles still in "extracting"; returns how many."""
+    return Article.objects.filter(pk__in=article_ids, status=Article.Status.EXTRACTING).update(
+        status=Article.Status.EXTRACTED, status_reason="", status_changed_at=timezone.now()
+    )
+
+
 def article_mark_failed(article_id: int, reason: str) -> bool:
     return bool(
         Article.objects.filter(pk=article_id, status=Article.Status.EXTRACTING).update(

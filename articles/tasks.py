@@ -1,9 +1,10 @@
 """Celery tasks: ids in, claim the rows, call services, safe to run twice.
 
-The pipeline runs outside any transaction; each article's results are written
-in one short transaction by ``extraction_store``. Transient database errors
-are retried with backoff and jitter a bounded number of times; an error in the
-pipeline itself (bad input) is not retried: the article shows failed and why.
+The pipeline runs outside any transaction; the results are written a batch at
+a time, each batch in one short transaction (``extraction_store_many``).
+Transient database errors are retried with backoff and jitter a bounded number
+of times; an error in the pipeline itself (bad input) is not retried: the
+article shows failed and why.
 """
 
 from __future__ import annotations
@@ -19,62 +20,91 @@ from django.utils import timezone
 from articles.models import Article
 from articles.services import article_claim_for_extraction, article_mark_failed, import_job_run
 from entities.nlp import iter_extract
-from entities.services import extraction_store
+from entities.services import ExtractionToStore, extraction_store, extraction_store_many
 
 logger = logging.getLogger(__name__)
 
 TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError)
 
 
-def _store_one(article_id: int, result, started, duration_ms: int) -> None:
+# Results written per transaction: one spaCy batch, so that a batch is written
+# while spaCy parses the next one.
+STORE_BATCH = 32
+
+
+def _store_one(item: ExtractionToStore) -> None:
     try:
-        extraction_store(article_id=article_id, result=result, started_at=started, duration_ms=duration_ms)
+        extraction_store(
+            article_id=item.article_id, result=item.result, started_at=item.started_at, duration_ms=item.duration_ms
+        )
     except TRANSIENT_DB_ERRORS:
         raise  # the task retries; the claim token lets it take these articles back
     except Exception as exc:
-        logger.exception("storing extraction of article %s failed", article_id)
-        article_mark_failed(article_id, f"could not store extraction: {type(exc).__name__}: {exc}")
+        logger.exception("storing extraction of article %s failed", item.article_id)
+        article_mark_failed(item.article_id, f"could not store extraction: {type(exc).__name__}: {exc}")
 
 
-def _store_in_thread(article_id: int, result, started, duration_ms: int) -> None:
+def _store_batch(items: list[ExtractionToStore]) -> None:
+    """Write a batch in one transaction; if that fails, article by article, so one bad article fails alone."""
     try:
-        _store_one(article_id, result, started, duration_ms)
-    finally:
-        connection.close()  # this thread's own connection
+        extraction_store_many(items=items)
+    except TRANSIENT_DB_ERRORS:
+        raise
+    except Exception:
+        logger.warning("storing a batch of %s extractions failed; storing them one by one", len(items), exc_info=True)
+        for item in items:
+            _store_one(item)
 
 
 def _extract_claimed(article_ids: list[int]) -> None:
-    """Run the pipeline on articles this process has claimed, then store each result.
+    """Run the pipeline on articles this process has claimed, then store the results in batches.
 
-    Outside a transaction, each result is written by a second thread while
+    Outside a transaction, each batch is written by a second thread while
     spaCy parses the next documents (spaCy releases the GIL in its numeric
-    work), so the database writes cost little wall time. Inside one (tests
-    wrapped in a transaction), the writes happen inline on this connection.
+    work), so the database writes cost little wall time; that thread opens
+    one connection for the whole chunk. Inside one (tests wrapped in a
+    transaction), the writes happen inline on this connection.
     """
     articles = list(Article.objects.filter(pk__in=article_ids).only("id", "text", "published_at"))
     started, clock = timezone.now(), time.perf_counter()
     overlap = not connection.in_atomic_block
     pending: list[Future] = []
+    batch: list[ExtractionToStore] = []
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="vigie-store") as writer:
-        try:
-            results = iter_extract((a.text, a.published_at.date() if a.published_at else None) for a in articles)
-            for done, (article, result) in enumerate(zip(articles, results, strict=True), start=1):
-                duration_ms = round((time.perf_counter() - clock) * 1000 / done)
+
+        def flush() -> None:
+            if batch:
+                items = batch.copy()
+                batch.clear()
                 if overlap:
-                    pending.append(writer.submit(_store_in_thread, article.pk, result, started, duration_ms))
+                    pending.append(writer.submit(_store_batch, items))
                 else:
-                    _store_one(article.pk, result, started, duration_ms)
-        except TRANSIENT_DB_ERRORS:
-            raise
-        except Exception as exc:
-            logger.exception("extraction failed for articles %s", article_ids)
+                    _store_batch(items)
+
+        try:
+            try:
+                results = iter_extract((a.text, a.published_at.date() if a.published_at else None) for a in articles)
+                for done, (article, result) in enumerate(zip(articles, results, strict=True), start=1):
+                    duration_ms = round((time.perf_counter() - clock) * 1000 / done)
+                    batch.append(ExtractionToStore(article.pk, result, started, duration_ms))
+                    if len(batch) >= STORE_BATCH:
+                        flush()
+            except TRANSIENT_DB_ERRORS:
+                raise
+            except Exception as exc:
+                logger.exception("extraction failed for articles %s", article_ids)
+                flush()  # what the pipeline finished before the error is kept
+                for future in pending:
+                    future.result()
+                for a in articles:  # a no-op for those already stored: only "extracting" ones fail
+                    article_mark_failed(a.pk, f"extraction failed: {type(exc).__name__}: {exc}")
+                return
+            flush()
             for future in pending:
-                future.result()
-            for a in articles:  # a no-op for those already stored: only "extracting" ones fail
-                article_mark_failed(a.pk, f"extraction failed: {type(exc).__name__}: {exc}")
-            return
-        for future in pending:
-            future.result()  # re-raises a transient error for the task's retry
+                future.result()  # re-raises a transient error for the task's retry
+        finally:
+            if pending:
+                writer.submit(connection.close)  # the writer thread's own connection
 
 
 @shared_task(

@@ -1,7 +1,8 @@
 """Writes on extraction results and on analysts' decisions about them.
 
-Slow work (the NLP pipeline) happens before ``extraction_store`` is called,
-outside any transaction; each function here writes in one short transaction.
+Slow work (the NLP pipeline) happens before ``extraction_store`` (one article)
+or ``extraction_store_many`` (a worker's batch) is called, outside any
+transaction; each function here writes in one short transaction.
 
 The rule that protects analysts' work (DESIGN.md): a new run replaces only the
 earlier runs' *unreviewed* suggestions. Accepted, corrected and analyst-added
@@ -12,14 +13,15 @@ proposed again, not even shifted by a few characters.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, AuditEntry
-from articles.services import article_mark_extracted
+from articles.services import articles_mark_extracted
 from entities.models import DateMention, Entity, Event, EventArgument, ExtractionRun, Mention, Origin, Role, Status
 from entities.nlp.normalize import name_key
 from entities.nlp.types import ExtractionResult
@@ -39,37 +41,42 @@ class _Block:
         return label == self.label and start < self.end and self.start < end
 
 
-def _mention_blocks(article: Article) -> list[_Block]:
-    """Spans where a person already decided something, under the labels concerned."""
-    blocks = []
-    for m in Mention.objects.filter(article=article).exclude(origin=Origin.MODEL, status=Status.SUGGESTED):
-        blocks.append(_Block(m.start, m.end, m.label))
-        if m.suggested_start is not None:
-            blocks.append(_Block(m.suggested_start, m.suggested_end, m.suggested_label or m.label))
-    return blocks
+@dataclass(frozen=True)
+class ExtractionToStore:
+    """One article's pipeline output, as the worker hands it to ``extraction_store_many``."""
+
+    article_id: int
+    result: ExtractionResult
+    started_at: dt.datetime | None = None
+    duration_ms: int = 0
 
 
-def _resolve_entities(result: ExtractionResult, needed: set[int]) -> dict[int, Entity]:
-    """One Entity per needed within-article group, found again by label and name key, else created."""
-    groups: dict[int, tuple[str, str, set[str]]] = {}
-    for span in result.entities:
-        if span.group not in needed:
-            continue
-        name, label, aliases = groups.get(span.group, (span.canonical, span.label, set()))
-        aliases |= {span.text, *span.aliases}
-        groups[span.group] = (name, label, aliases)
-    wanted = {(label, name_key(name)): (name, aliases) for name, label, aliases in groups.values() if name_key(name)}
-    existing: dict[tuple[str, str], Entity] = {}
-    for entity in Entity.objects.filter(key__in={k for _, k in wanted}, merged_into=None):
-        existing.setdefault((entity.label, entity.key), entity)
-    missing = [
-        Entity(name=name[:300], label=label, key=key[:300], aliases=sorted(a for a in aliases if a != name))
-        for (label, key), (name, aliases) in wanted.items()
-        if (label, key) not in existing
-    ]
-    for entity in Entity.objects.bulk_create(missing):
-        existing[(entity.label, entity.key)] = entity
-    return {group: existing[(label, name_key(name))] for group, (name, label, _) in groups.items() if name_key(name)}
+@dataclass
+class _Earlier:
+    """What earlier runs and people left on one article once its unreviewed suggestions are gone."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    roles: set[tuple[int, int]] = field(default_factory=set)
+    events: list[Event] = field(default_factory=list)
+
+
+@dataclass
+class _Plan:
+    """One article's rows, built in memory before anything is inserted."""
+
+    item: ExtractionToStore
+    earlier: _Earlier
+    mentions: dict[int, Mention | None] = field(default_factory=dict)
+    new_mentions: list[tuple[Mention, int]] = field(default_factory=list)
+    dates: dict[int, DateMention | None] = field(default_factory=dict)
+    new_dates: list[DateMention] = field(default_factory=list)
+    roles: list[Role] = field(default_factory=list)
+    events: list[tuple[Event, tuple]] = field(default_factory=list)
+
+
+# Rows per INSERT: PostgreSQL's server-side binding allows at most 65535 parameters per statement.
+_BULK_ROWS = 2000
 
 
 def extraction_store(
@@ -80,89 +87,179 @@ def extraction_store(
     Returns None, writing nothing, when the article is no longer this worker's
     to write (another worker finished it, or it was re-queued meanwhile).
     """
+    item = ExtractionToStore(article_id, result, started_at, duration_ms)
+    return extraction_store_many(items=[item]).get(article_id)
+
+
+def extraction_store_many(*, items: Sequence[ExtractionToStore]) -> dict[int, ExtractionRun]:
+    """Write several articles' extractions in one short transaction; returns the new run per article written.
+
+    Each article gets exactly what ``extraction_store`` would give it, with
+    bulk inserts shared by the whole batch instead of a dozen queries per
+    article. Articles no longer in "extracting" (not this worker's to write)
+    are skipped. Any error rolls back the whole batch: the caller then stores
+    the articles one by one, so that one bad article fails alone.
+    """
     with transaction.atomic():
-        # Locking the article serialises this write with analysts' decisions on it.
-        article = Article.objects.select_for_update().only("id", "status").filter(pk=article_id).first()
-        if article is None or article.status != Article.Status.EXTRACTING:
-            return None
-        run = ExtractionRun.objects.create(
-            article=article,
-            pipeline_version=result.pipeline_version[:60],
-            started_at=started_at or timezone.now(),
-            duration_ms=duration_ms,
+        # Locking the articles serialises this write with analysts' decisions on them.
+        locked = set(
+            Article.objects.select_for_update()
+            .filter(pk__in={i.article_id for i in items}, status=Article.Status.EXTRACTING)
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
-        # An article's first run has nothing to replace and no decision to respect:
-        # skip those reads (most of the store's queries on a bulk import).
-        fresh = not (
-            ExtractionRun.objects.filter(article=article).exclude(pk=run.pk).exists()
-            or Mention.objects.filter(article=article).exists()
-            or Event.objects.filter(article=article).exists()
+        todo: dict[int, ExtractionToStore] = {}
+        for item in items:
+            if item.article_id in locked:
+                todo.setdefault(item.article_id, item)
+        if not todo:
+            return {}
+        earlier = _earlier_facts(list(todo))
+        plans = [_Plan(item, earlier.get(article_id, _Earlier())) for article_id, item in todo.items()]
+        for plan in plans:
+            _plan_mentions(plan)
+        _link_entities(plans)
+        for plan in plans:
+            _plan_dates(plan)
+            _plan_roles(plan)
+            _plan_events(plan)
+
+        runs = ExtractionRun.objects.bulk_create(
+            [
+                ExtractionRun(
+                    article_id=plan.item.article_id,
+                    pipeline_version=plan.item.result.pipeline_version[:60],
+                    started_at=plan.item.started_at or timezone.now(),
+                    duration_ms=plan.item.duration_ms,
+                    mention_count=len(plan.new_mentions),
+                    event_count=len(plan.events),
+                )
+                for plan in plans
+            ]
         )
-        if not fresh:
-            for model in (Mention, Role, DateMention, Event):
-                model.objects.filter(article=article, origin=Origin.MODEL, status=Status.SUGGESTED).delete()
-
-        mentions = _store_mentions(article, run, result, fresh)
-        dates = _store_dates(article, run, result, fresh)
-        _store_roles(article, run, result, mentions, fresh)
-        events = _store_events(article, run, result, mentions, dates, fresh)
-        ExtractionRun.objects.filter(pk=run.pk).update(
-            mention_count=sum(m is not None and m.run_id == run.pk for m in mentions.values()), event_count=events
+        for plan, run in zip(plans, runs, strict=True):
+            for row in (*(m for m, _ in plan.new_mentions), *plan.new_dates, *plan.roles, *(e for e, _ in plan.events)):
+                row.run = run
+        Mention.objects.bulk_create([m for plan in plans for m, _ in plan.new_mentions], batch_size=_BULK_ROWS)
+        DateMention.objects.bulk_create([d for plan in plans for d in plan.new_dates], batch_size=_BULK_ROWS)
+        Role.objects.bulk_create([r for plan in plans for r in plan.roles], batch_size=_BULK_ROWS)
+        Event.objects.bulk_create([e for plan in plans for e, _ in plan.events], batch_size=_BULK_ROWS)
+        EventArgument.objects.bulk_create(
+            [argument for plan in plans for argument in _event_arguments(plan)], batch_size=_BULK_ROWS
         )
-        article_mark_extracted(article.pk)
-    return run
+        articles_mark_extracted(list(todo))
+    return {run.article_id: run for run in runs}
 
 
-def _store_mentions(
-    article: Article, run: ExtractionRun, result: ExtractionResult, fresh: bool
-) -> dict[int, Mention | None]:
-    """Create the run's mention suggestions; returns, per entity index, the mention standing for it."""
-    blocks = [] if fresh else _mention_blocks(article)
-    kept = {} if fresh else {(m.start, m.end, m.label): m for m in Mention.objects.filter(article=article)}
-    by_index: dict[int, Mention | None] = {}
-    new: list[tuple[Mention, int]] = []
+def _earlier_facts(article_ids: list[int]) -> dict[int, _Earlier]:
+    """Remove earlier runs' unreviewed suggestions; return what stays, for the articles that have any history.
+
+    An article's first run has nothing to replace and no decision to respect:
+    the three existence reads spare the rest (most of the store's queries on a bulk import).
+    """
+    seen = {
+        *ExtractionRun.objects.filter(article_id__in=article_ids).values_list("article_id", flat=True),
+        *Mention.objects.filter(article_id__in=article_ids).values_list("article_id", flat=True),
+        *Event.objects.filter(article_id__in=article_ids).values_list("article_id", flat=True),
+    }
+    if not seen:
+        return {}
+    for model in (Mention, Role, DateMention, Event):
+        model.objects.filter(article_id__in=seen, origin=Origin.MODEL, status=Status.SUGGESTED).delete()
+    earlier = {article_id: _Earlier() for article_id in seen}
+    for m in Mention.objects.filter(article_id__in=seen).order_by("pk"):
+        earlier[m.article_id].mentions.append(m)
+    for d in DateMention.objects.filter(article_id__in=seen).order_by("pk"):
+        earlier[d.article_id].dates.append(d)
+    for article_id, start, end in Role.objects.filter(article_id__in=seen).values_list("article_id", "start", "end"):
+        earlier[article_id].roles.add((start, end))
+    for e in Event.objects.filter(article_id__in=seen).order_by("pk"):
+        earlier[e.article_id].events.append(e)
+    return earlier
+
+
+def _plan_mentions(plan: _Plan) -> None:
+    """The run's mention suggestions and, per entity index, the mention standing for it."""
+    article_id, result = plan.item.article_id, plan.item.result
+    blocks = []
+    for m in plan.earlier.mentions:  # spans where a person already decided something, under the labels concerned
+        blocks.append(_Block(m.start, m.end, m.label))
+        if m.suggested_start is not None:
+            blocks.append(_Block(m.suggested_start, m.suggested_end, m.suggested_label or m.label))
+    kept = {(m.start, m.end, m.label): m for m in plan.earlier.mentions}
     seen: set[tuple[int, int, str]] = set()
     for index, span in enumerate(result.entities):
         key = (span.start, span.end, span.label)
         if key in kept:  # a person decided on this very span: it stands for the entity
-            by_index[index] = kept[key] if kept[key].status != Status.REJECTED else None
+            plan.mentions[index] = kept[key] if kept[key].status != Status.REJECTED else None
             continue
         if key in seen or any(b.overlaps(*key) for b in blocks):
-            by_index[index] = None
+            plan.mentions[index] = None
             continue
         seen.add(key)
         mention = Mention(
-            article=article,
+            article_id=article_id,
             start=span.start,
             end=span.end,
             text=span.text[:500],
             label=span.label,
             confidence=round(span.confidence, 3),
-            run=run,
         )
-        new.append((mention, span.group))
-        by_index[index] = mention
-    # Entities only for groups that still have a mention: a blocked suggestion creates nothing.
-    entities = _resolve_entities(result, {group for _, group in new})
-    for mention, group in new:
-        mention.entity = entities.get(group)
-    Mention.objects.bulk_create([mention for mention, _ in new])
-    return by_index
+        plan.new_mentions.append((mention, span.group))
+        plan.mentions[index] = mention
 
 
-def _store_dates(
-    article: Article, run: ExtractionRun, result: ExtractionResult, fresh: bool
-) -> dict[int, DateMention | None]:
-    kept = {} if fresh else {(d.start, d.end): d for d in DateMention.objects.filter(article=article)}
-    by_index: dict[int, DateMention | None] = {}
-    new = []
-    for index, span in enumerate(result.dates):
+def _wanted_entities(result: ExtractionResult, needed: set[int]) -> tuple[dict, dict]:
+    """Per needed within-article group, its (label, name key); and per key, the name and aliases to create it with."""
+    groups: dict[int, tuple[str, str, set[str]]] = {}
+    for span in result.entities:
+        if span.group not in needed:
+            continue
+        name, label, aliases = groups.get(span.group, (span.canonical, span.label, set()))
+        aliases |= {span.text, *span.aliases}
+        groups[span.group] = (name, label, aliases)
+    wanted = {(label, name_key(name)): (name, aliases) for name, label, aliases in groups.values() if name_key(name)}
+    keys = {group: (label, name_key(name)) for group, (name, label, _) in groups.items() if name_key(name)}
+    return keys, wanted
+
+
+def _link_entities(plans: list[_Plan]) -> None:
+    """One Entity per article group that still has a new mention, found again by label and name key, else created.
+
+    Only those groups: a blocked suggestion creates nothing. An entity missing
+    from the database is created once, from the first article that needs it.
+    """
+    keys_by_plan = []
+    wanted: dict[tuple[str, str], tuple[str, set[str]]] = {}
+    for plan in plans:
+        keys, article_wanted = _wanted_entities(plan.item.result, {group for _, group in plan.new_mentions})
+        keys_by_plan.append(keys)
+        for key, value in article_wanted.items():
+            wanted.setdefault(key, value)
+    existing: dict[tuple[str, str], Entity] = {}
+    for entity in Entity.objects.filter(key__in={k for _, k in wanted}, merged_into=None).order_by("pk"):
+        existing.setdefault((entity.label, entity.key), entity)
+    missing = [
+        Entity(name=name[:300], label=label, key=key[:300], aliases=sorted(a for a in aliases if a != name))
+        for (label, key), (name, aliases) in wanted.items()
+        if (label, key) not in existing
+    ]
+    for entity in Entity.objects.bulk_create(missing, batch_size=_BULK_ROWS):
+        existing[(entity.label, entity.key)] = entity
+    for plan, keys in zip(plans, keys_by_plan, strict=True):
+        for mention, group in plan.new_mentions:
+            mention.entity = existing[keys[group]] if group in keys else None
+
+
+def _plan_dates(plan: _Plan) -> None:
+    kept = {(d.start, d.end): d for d in plan.earlier.dates}
+    for index, span in enumerate(plan.item.result.dates):
         if (span.start, span.end) in kept:
             existing = kept[(span.start, span.end)]
-            by_index[index] = existing if existing.status != Status.REJECTED else None
+            plan.dates[index] = existing if existing.status != Status.REJECTED else None
             continue
         date = DateMention(
-            article=article,
+            article_id=plan.item.article_id,
             start=span.start,
             end=span.end,
             text=span.text[:300],
@@ -170,27 +267,23 @@ def _store_dates(
             precision=span.precision,
             end_value=span.end_value or "",
             confidence=round(span.confidence, 3),
-            run=run,
         )
         kept[(span.start, span.end)] = date
-        new.append(date)
-        by_index[index] = date
-    DateMention.objects.bulk_create(new)
-    return by_index
+        plan.new_dates.append(date)
+        plan.dates[index] = date
 
 
-def _store_roles(article: Article, run: ExtractionRun, result: ExtractionResult, mentions: dict, fresh: bool) -> None:
-    taken = set() if fresh else set(Role.objects.filter(article=article).values_list("start", "end"))
-    new = []
-    for span in result.roles:
+def _plan_roles(plan: _Plan) -> None:
+    taken = set(plan.earlier.roles)
+    for span in plan.item.result.roles:
         if (span.start, span.end) in taken:
             continue
         taken.add((span.start, span.end))
-        holder = mentions.get(span.holder) if span.holder is not None else None
-        of = mentions.get(span.of) if span.of is not None else None
-        new.append(
+        holder = plan.mentions.get(span.holder) if span.holder is not None else None
+        of = plan.mentions.get(span.of) if span.of is not None else None
+        plan.roles.append(
             Role(
-                article=article,
+                article_id=plan.item.article_id,
                 start=span.start,
                 end=span.end,
                 text=span.text[:500],
@@ -199,54 +292,50 @@ def _store_roles(article: Article, run: ExtractionRun, result: ExtractionResult,
                 of_entity=of.entity if of is not None else None,
                 of_name=(span.of_name or "")[:200],
                 confidence=round(span.confidence, 3),
-                run=run,
             )
         )
-    Role.objects.bulk_create(new)
 
 
-def _store_events(
-    article: Article, run: ExtractionRun, result: ExtractionResult, mentions: dict, dates: dict, fresh: bool
-) -> int:
-    decided = [] if fresh else list(Event.objects.filter(article=article))
-    new: list[tuple[Event, list]] = []
-    for span in result.events:
+def _plan_events(plan: _Plan) -> None:
+    decided = list(plan.earlier.events)
+    for span in plan.item.result.events:
         if any(
             e.type == span.type and span.trigger_start < e.trigger_end and e.trigger_start < span.trigger_end
             for e in decided
         ):
             continue  # a person decided on this event (or the run repeats itself)
-        location = next((mentions.get(a.entity) for a in span.arguments if a.role == "location"), None)
+        location = next((plan.mentions.get(a.entity) for a in span.arguments if a.role == "location"), None)
         event = Event(
-            article=article,
+            article_id=plan.item.article_id,
             type=span.type,
             trigger_start=span.trigger_start,
             trigger_end=span.trigger_end,
             trigger_text=span.trigger_text[:300],
             sentence_start=span.sentence_start,
             sentence_end=span.sentence_end,
-            date=dates.get(span.date) if span.date is not None else None,
+            date=plan.dates.get(span.date) if span.date is not None else None,
             date_value=span.date_value or "",
             date_precision=span.date_precision or "",
             location=location.entity if location is not None else None,
             historical=span.historical,
             confidence=round(span.confidence, 3),
-            run=run,
         )
         decided.append(event)
-        new.append((event, span.arguments))
-    Event.objects.bulk_create([e for e, _ in new])
+        plan.events.append((event, span.arguments))
+
+
+def _event_arguments(plan: _Plan) -> list[EventArgument]:
+    """The arguments of the plan's events, once these and their mentions have their primary keys."""
     arguments = []
-    for event, spans in new:
+    for event, spans in plan.events:
         seen = set()
         for argument in spans:
-            mention = mentions.get(argument.entity)
+            mention = plan.mentions.get(argument.entity)
             if mention is None or (argument.role, mention.pk) in seen:
                 continue
             seen.add((argument.role, mention.pk))
             arguments.append(EventArgument(event=event, role=argument.role, entity=mention.entity, mention=mention))
-    EventArgument.objects.bulk_create(arguments)
-    return len(new)
+    return arguments
 
 
 # ---------------------------------------------------------------------------

@@ -134,6 +134,60 @@ def test_it_gives_the_same_state_when_a_chunk_task_runs_twice(article):
     assert article.status == Article.Status.EXTRACTED
 
 
+def queued_articles(owner, count: int) -> list[Article]:
+    made = [
+        article_services.article_create_from_paste(actor=owner, text=f"{TEXT} Dépêche numéro {n}.").article
+        for n in range(count)
+    ]
+    Article.objects.filter(pk__in=[a.pk for a in made]).update(status=Article.Status.QUEUED)
+    return made
+
+
+def test_it_stores_the_others_when_one_article_of_a_chunk_cannot_be_stored(owner, monkeypatch):
+    from articles import tasks
+
+    good, bad, other = queued_articles(owner, 3)
+    broken = EventSpan("MEETING", 21, 27, "a reçu", -1, len(TEXT), (), None, None, None, 0.9)  # negative offset
+    by_text = {
+        good.text: result(span("Mohamed Hassad", "PER", 0)),
+        bad.text: result(span("Rabat", "GPE", 0), events=(broken,)),
+        other.text: result(span("Rabat", "GPE", 0)),
+    }
+    monkeypatch.setattr(tasks, "iter_extract", lambda items: (by_text[text] for text, _ in items))
+
+    assert tasks.extract_articles.run([good.pk, bad.pk, other.pk]) == 3
+    for article in (good, bad, other):
+        article.refresh_from_db()
+    assert (good.status, other.status) == (Article.Status.EXTRACTED, Article.Status.EXTRACTED)
+    assert bad.status == Article.Status.FAILED and "could not store extraction" in bad.status_reason
+    assert [m.text for m in Mention.objects.filter(article=good)] == ["Mohamed Hassad"]
+    assert [m.text for m in Mention.objects.filter(article=other)] == ["Rabat"]
+    assert not Mention.objects.filter(article=bad).exists() and not ExtractionRun.objects.filter(article=bad).exists()
+
+
+def test_it_writes_a_batch_as_it_writes_each_article_alone(owner):
+    first, second, unclaimed = queued_articles(owner, 3)
+    for article in (first, second):
+        assert article_services.article_claim_for_extraction(article.pk)
+    hassad = result(span("Mohamed Hassad", "PER", 0), span("Rabat", "GPE", 1), events=(meeting(0, 1),))
+    runs = services.extraction_store_many(
+        items=[services.ExtractionToStore(a.pk, hassad) for a in (first, second, unclaimed)]
+    )
+    assert set(runs) == {first.pk, second.pk}  # the unclaimed article is not this worker's to write
+    assert not ExtractionRun.objects.filter(article=unclaimed).exists()
+    assert Entity.objects.filter(name="Mohamed Hassad").count() == 1  # created once for the whole batch
+    for article in (first, second):
+        article.refresh_from_db()
+        assert article.status == Article.Status.EXTRACTED
+        run = ExtractionRun.objects.get(article=article)
+        assert (run.mention_count, run.event_count) == (2, 1)
+        event = Event.objects.get(article=article)
+        assert {(a.role, a.mention.article_id) for a in event.arguments.all()} == {
+            ("actor", article.pk),
+            ("counterpart", article.pk),
+        }
+
+
 def test_it_lets_a_retry_of_the_same_task_take_its_claim_back(article):
     assert article_services.article_claim_for_extraction(article.pk, "task-1")
     assert not article_services.article_claim_for_extraction(article.pk, "task-2")
