@@ -508,6 +508,24 @@ def _remove_trailing_credit(draft: _Draft) -> str | None:
     return "/".join(_canonical_agency(a) for a in _KNOWN_AGENCY_RE.findall(match["agencies"]))
 
 
+_MAX_RUBRIC_WORDS = 3
+
+
+def _is_stacked_rubric(draft: _Draft, index: int, line: str, given: str | None) -> bool:
+    """« Coopération » on its own line above the headline: a section name, not the title."""
+    if given is not None and _headline_key(line) == _headline_key(given):
+        return False
+    if len(line.split()) > _MAX_RUBRIC_WORDS or len(line) > 40 or line.rstrip(_CLOSING_MARKS).endswith((".", ":", ",")):
+        return False
+    following = draft.following(index, 3)
+    if not following or not following[0].strip():
+        return False  # a short line, then a blank: a short headline
+    headline = following[0].strip()
+    if given is not None:
+        return _headline_key(headline) == _headline_key(given)
+    return len(headline.split()) > _MAX_RUBRIC_WORDS and _looks_like_headline(headline, following[1:] or [""])
+
+
 def _take_headline(draft: _Draft, index: int, line: str, given: str | None) -> tuple[str, str | None] | None:
     """Drop the line if it is the headline; return (title, rubric)."""
     rubric, headline = _split_glued_rubric(line)
@@ -535,10 +553,14 @@ def _read_header(draft: _Draft, given_title: str | None) -> _Header:
                 header.add(dateline)
                 draft.drop(index, "dateline")
                 continue
+            if header.rubric is None and _is_stacked_rubric(draft, index, line, given_title):
+                header.rubric = line
+                draft.drop(index, "rubric")
+                continue
             title_settled = True
             taken = _take_headline(draft, index, line, given_title)
             if taken is not None:
-                header.title, header.rubric = taken
+                header.title, header.rubric = taken[0], taken[1] or header.rubric
                 continue
         if after_title == _HEADER_LINES_AFTER_TITLE:
             break

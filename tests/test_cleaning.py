@@ -106,6 +106,24 @@ def test_it_splits_a_rubric_glued_to_the_headline(first_line, rubric, title):
     assert cleaned.removed[:2] == (Removed("rubric", rubric), Removed("title", title))
 
 
+@pytest.mark.parametrize("rubric", ["Coopération", "Sécurité intérieure", "Afrique du Nord"])
+def test_it_takes_a_rubric_on_its_own_line_above_the_headline(rubric):
+    title = "Rabat et Madrid renforcent leur coopération contre les passeurs"
+    cleaned = clean_article(f"{rubric}\n{title}\nPublié le 14/03/2024 à 10h12\n\n{LEAD}")
+
+    assert cleaned.rubric == rubric
+    assert cleaned.title == title
+    assert cleaned.text == LEAD
+    assert cleaned.removed[:2] == (Removed("rubric", rubric), Removed("title", title))
+
+
+def test_it_keeps_a_short_headline_followed_by_its_lead():
+    cleaned = clean_article(f"Attentat à Mogadiscio\n\n{LEAD}")
+
+    assert cleaned.title == "Attentat à Mogadiscio"
+    assert cleaned.rubric is None
+
+
 @pytest.mark.parametrize(
     "headline",
     [
