@@ -302,10 +302,11 @@ class Vigie:
 def load_vigie(spacy_module) -> Vigie | None:
     try:
         from entities.nlp import dates, ner
+        from entities.nlp.pipeline import load_model
     except ImportError as error:  # not composed in yet
         print(f"(no Vigie entities/dates: {error})")
         return None
-    nlp = configure(ner.configure(spacy_module.load(MODEL)))
+    nlp = configure(ner.configure(load_model()))
     return Vigie(nlp, ner.entity_spans, dates.find_dates)
 
 

@@ -97,7 +97,9 @@ def load_corpus(years: Iterable[str], limit: int | None = None) -> list[Document
 def predict(docs: list[Document], baseline: bool, batch_size: int) -> Iterator[frozenset[Mention]]:
     import spacy
 
-    nlp = spacy.load(MODEL)
+    from entities.nlp.pipeline import load_model
+
+    nlp = spacy.load(MODEL) if baseline else load_model()
     texts = (d.text for d in docs)
     if baseline:
         for doc in nlp.pipe(texts, batch_size=batch_size):
@@ -152,12 +154,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--years", nargs="+", default=["2016", "2017"])
     parser.add_argument("--baseline", action="store_true", help="bare fr_core_news_md entities")
     parser.add_argument("--limit", type=int, default=None, help="first N documents only")
+    parser.add_argument(
+        "--validation",
+        action="store_true",
+        help="only the fifth of 2016-2017 that bench/train_ner.py holds out (every 5th document)",
+    )
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--output", type=Path, default=None)
     parser.add_argument("--errors", type=Path, default=None, help="write every FP/FN with context (TSV)")
     args = parser.parse_args(argv)
 
     docs = load_corpus(args.years, args.limit)
+    if args.validation:
+        docs = docs[::5]
     started = time.perf_counter()
     errors: list[str] | None = [] if args.errors else None
     scores = evaluate(docs, predict(docs, args.baseline, args.batch_size), errors)
@@ -172,12 +181,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{kind:<7}{s['precision']:>8.3f}{s['recall']:>8.3f}{s['f1']:>8.3f}{gold:>8}{predicted:>8}")
 
     output = args.output or ROOT / "bench" / "results" / (
-        f"eval_winer_{'_'.join(args.years)}{'_baseline' if args.baseline else ''}.json"
+        f"eval_winer_{'_'.join(args.years)}{'_validation' if args.validation else ''}"
+        f"{'_baseline' if args.baseline else ''}.json"
     )
     output.parent.mkdir(parents=True, exist_ok=True)
     report = {
         "corpus": "WiNER-fr",
         "years": args.years,
+        "validation_only": args.validation,
         "documents": len(docs),
         "system": system,
         "model": MODEL,

