@@ -18,7 +18,7 @@ from django.db import InterfaceError, OperationalError, connection
 from django.utils import timezone
 
 from articles.models import Article
-from articles.services import article_claim_for_extraction, article_mark_failed, import_job_run
+from articles.services import article_mark_failed, articles_claim_for_extraction, import_job_run
 from entities.nlp import iter_extract
 from entities.services import ExtractionToStore, extraction_store, extraction_store_many
 
@@ -121,7 +121,7 @@ def _extract_claimed(article_ids: list[int]) -> None:
 def extract_articles(self, article_ids: list[int]) -> int:
     """Extract the articles of one chunk that this task can claim; returns how many it did."""
     token = self.request.id or ""
-    claimed = [pk for pk in article_ids if article_claim_for_extraction(pk, token)]
+    claimed = articles_claim_for_extraction(article_ids, token)
     if claimed:
         _extract_claimed(claimed)
     return len(claimed)

@@ -194,6 +194,18 @@ def test_it_lets_a_retry_of_the_same_task_take_its_claim_back(article):
     assert article_services.article_claim_for_extraction(article.pk, "task-1")
 
 
+def test_it_claims_a_chunk_by_the_same_rule_as_one_article(owner):
+    mine, theirs, done, retried = queued_articles(owner, 4)
+    assert article_services.article_claim_for_extraction(theirs.pk, "task-2")
+    assert article_services.article_claim_for_extraction(retried.pk, "task-1")
+    Article.objects.filter(pk=done.pk).update(status=Article.Status.EXTRACTED)
+    ids = [retried.pk, theirs.pk, mine.pk, done.pk]
+    assert article_services.articles_claim_for_extraction(ids, "task-1") == [retried.pk, mine.pk]
+    assert article_services.articles_claim_for_extraction(ids, "task-3") == []
+    states = dict(Article.objects.filter(pk__in=ids).values_list("pk", "claim_token"))
+    assert (states[mine.pk], states[retried.pk], states[theirs.pk]) == ("task-1", "task-1", "task-2")
+
+
 def test_it_requeues_articles_for_a_new_run(article, owner, django_capture_on_commit_callbacks):
     run(article, result(span("Rabat", "GPE", 0)))
     with django_capture_on_commit_callbacks(execute=True):
