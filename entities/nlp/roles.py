@@ -199,6 +199,9 @@ _HEADS: dict[str, str] = {
 }
 # Surface forms of title words, for callers that only need to know one when they see it.
 TITLE_WORDS = frozenset(_HEADS)
+# What a token's folded text must be for a title to start there: a head, or a head's part
+# before one of its hyphens (« état » of « état-major », glued back by _joined).
+_HEAD_STARTS = frozenset({*_HEADS, *(head[:k] for head in _HEADS for k, char in enumerate(head) if char == "-")})
 # Heads that are a title only with a qualifier or complement (« le secrétaire », « le chef »
 # or « le représentant » alone are too vague) or, for ranks, only right before a name.
 _NEEDS_MORE = {"secrétaire", "chef", "cheffe", "représentant", "représentante", "envoyé", "envoyée", "conseiller"}
@@ -406,6 +409,8 @@ class _Role:
 def _read_title(doc: Doc, i: int, ents: EntityIndex) -> _Role | None:
     """The title starting at token i, or None. Does not look for the holder."""
     tok = doc[i]
+    if _fold(tok.text) not in _HEAD_STARTS:
+        return None  # the common case, decided without gluing hyphenated pieces
     word, after = _joined(doc, i)
     lower = _fold(word)
     if lower not in _HEADS or tok.pos_ not in {"NOUN", "PROPN", "ADJ"}:
@@ -591,6 +596,7 @@ def find_roles(doc: Doc, entities: list[EntitySpan]) -> list[RoleSpan]:
     """Titles in ``doc`` with their holder (index into ``entities``) and the body they are held for."""
     ents = EntityIndex.build(doc, entities)
     roles: list[RoleSpan] = []
+    text: str | None = None  # doc.text joins every token: built once, when a first role needs it
     i = 0
     while i < len(doc):
         found = _read_title(doc, i, ents)
@@ -611,11 +617,13 @@ def find_roles(doc: Doc, entities: list[EntitySpan]) -> list[RoleSpan]:
             of = _find_entity(entities, of_name, doc[found.start].idx)
         start_char = doc[found.start].idx
         end_char = doc[found.end - 1].idx + len(doc[found.end - 1].text)
+        if text is None:
+            text = doc.text
         roles.append(
             RoleSpan(
                 start=start_char,
                 end=end_char,
-                text=doc.text[start_char:end_char],
+                text=text[start_char:end_char],
                 role=_normalise(found),
                 holder=holder,
                 of=of,
