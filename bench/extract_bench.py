@@ -3,7 +3,7 @@
 1. Bare: ``spacy.load("fr_core_news_md")`` and ``nlp.pipe`` over the texts.
 2. End to end: the texts are stored as articles (not timed), then extracted the
    way a worker does (claim, Vigie's pipeline, one short transaction per
-   article writing the run, mentions, roles, dates and events).
+   batch of results writing the runs, mentions, roles, dates and events).
 
 Texts are WiNER-fr 2016–2017 articles read from ../shared (the development split).
 
