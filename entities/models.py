@@ -67,6 +67,31 @@ class Entity(models.Model):
         return f"{self.name} ({self.label})"
 
 
+class HeaderEntity(models.Model):
+    """An entity the article names in its header, which cleaning keeps out of the text.
+
+    The dateline's place (« NOUAKCHOTT (AFP) - ») and the agency credited are facts of the
+    article, but they have no offsets in the stored text, so they cannot be mentions. Each
+    extraction run sets them again from the article's ``dateline_place`` and ``agency``.
+    """
+
+    class Field(models.TextChoices):
+        DATELINE = "dateline", "lieu de la dateline"
+        AGENCY = "agency", "agence"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="header_entities")
+    field = models.CharField(max_length=10, choices=Field.choices)
+    text = models.CharField(max_length=200)
+    entity = models.ForeignKey("Entity", on_delete=models.CASCADE, related_name="header_mentions")
+    run = models.ForeignKey(ExtractionRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "field"], name="unique_header_entity")]
+
+    def __str__(self) -> str:
+        return f"{self.get_field_display()}: {self.text}"
+
+
 class Mention(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")
     start = models.PositiveIntegerField()

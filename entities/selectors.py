@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from django.db.models import Prefetch, QuerySet
 
 from articles.models import Article
-from entities.models import Event, EventArgument, Mention, Role, Status
+from entities.models import Event, EventArgument, HeaderEntity, Mention, Role, Status
 
 
 def _date_iso(value: str) -> str | None:
@@ -28,6 +28,7 @@ def articles_for_export(queryset: QuerySet[Article] | None = None) -> QuerySet[A
             Prefetch("mentions", queryset=live_mentions),
             Prefetch("roles", queryset=Role.objects.exclude(status=Status.REJECTED).select_related("holder")),
             Prefetch("events", queryset=live_events),
+            Prefetch("header_entities", queryset=HeaderEntity.objects.select_related("entity").order_by("field")),
         )
         .order_by("pk")
     )
@@ -37,6 +38,10 @@ def article_facts(article: Article) -> dict:
     """One article's facts in the export format (rejected suggestions left out)."""
     mentions = list(article.mentions.all())
     entities = {m.entity_id: m.entity for m in mentions if m.entity_id}
+    # The dateline's place and the agency are the article's entities too, without offsets
+    # (so without a mention): the export's shape stays the documented one.
+    for h in article.header_entities.all():
+        entities.setdefault(h.entity_id, h.entity)
     mention_entity = {m.pk: m.entity_id for m in mentions}
     return {
         "article": {
@@ -103,6 +108,7 @@ def iter_facts(queryset: QuerySet[Article] | None = None, chunk_size: int = 200)
 def article_suggestions(article: Article) -> dict:
     """What the extraction found in one article, for its page (rejected ones included, marked)."""
     return {
+        "header": list(article.header_entities.select_related("entity").order_by("field")),
         "mentions": list(article.mentions.select_related("entity").order_by("start", "end")),
         "roles": list(article.roles.select_related("holder", "of_entity").order_by("start")),
         "dates": list(article.dates.order_by("start")),

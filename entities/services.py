@@ -22,7 +22,19 @@ from django.utils import timezone
 
 from articles.models import Article, AuditEntry
 from articles.services import articles_mark_extracted
-from entities.models import DateMention, Entity, Event, EventArgument, ExtractionRun, Mention, Origin, Role, Status
+from entities.models import (
+    DateMention,
+    Entity,
+    Event,
+    EventArgument,
+    ExtractionRun,
+    HeaderEntity,
+    Mention,
+    Origin,
+    Role,
+    Status,
+)
+from entities.nlp.ner import header_entity
 from entities.nlp.normalize import name_key
 from entities.nlp.types import ExtractionResult
 
@@ -73,6 +85,9 @@ class _Plan:
     new_dates: list[DateMention] = field(default_factory=list)
     roles: list[Role] = field(default_factory=list)
     events: list[tuple[Event, tuple]] = field(default_factory=list)
+    # (field, text as written, name, label) of the places and agencies in the article's header
+    header: list[tuple[str, str, str, str]] = field(default_factory=list)
+    header_entities: list[tuple[str, str, Entity]] = field(default_factory=list)
 
 
 # Rows per INSERT: PostgreSQL's server-side binding allows at most 65535 parameters per statement.
@@ -102,12 +117,14 @@ def extraction_store_many(*, items: Sequence[ExtractionToStore]) -> dict[int, Ex
     """
     with transaction.atomic():
         # Locking the articles serialises this write with analysts' decisions on them.
-        locked = set(
-            Article.objects.select_for_update()
+        headers = {
+            pk: (place, agency)
+            for pk, place, agency in Article.objects.select_for_update()
             .filter(pk__in={i.article_id for i in items}, status=Article.Status.EXTRACTING)
             .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+            .values_list("pk", "dateline_place", "agency")
+        }
+        locked = set(headers)
         todo: dict[int, ExtractionToStore] = {}
         for item in items:
             if item.article_id in locked:
@@ -118,6 +135,7 @@ def extraction_store_many(*, items: Sequence[ExtractionToStore]) -> dict[int, Ex
         plans = [_Plan(item, earlier.get(article_id, _Earlier())) for article_id, item in todo.items()]
         for plan in plans:
             _plan_mentions(plan)
+            _plan_header(plan, *headers[plan.item.article_id])
         _link_entities(plans)
         for plan in plans:
             _plan_dates(plan)
@@ -147,6 +165,7 @@ def extraction_store_many(*, items: Sequence[ExtractionToStore]) -> dict[int, Ex
         EventArgument.objects.bulk_create(
             [argument for plan in plans for argument in _event_arguments(plan)], batch_size=_BULK_ROWS
         )
+        _store_header(plans, runs)
         articles_mark_extracted(list(todo))
     return {run.article_id: run for run in runs}
 
@@ -209,6 +228,31 @@ def _plan_mentions(plan: _Plan) -> None:
         plan.mentions[index] = mention
 
 
+def _plan_header(plan: _Plan, dateline_place: str, agency: str) -> None:
+    """The dateline's place and the agency, which cleaning took out of the text, as entities of the article."""
+    # « AFP/Reuters »: one entity per agency credited; the first is the one the field keeps.
+    agencies = [a for a in agency.split("/") if a.strip()][:1]
+    for field_name, text, default_label in (
+        *((HeaderEntity.Field.DATELINE, t, "GPE") for t in [dateline_place] if t.strip()),
+        *((HeaderEntity.Field.AGENCY, t, "ORG") for t in agencies),
+    ):
+        found = header_entity(text, default_label)
+        if found is not None and name_key(found[0]):
+            plan.header.append((field_name, text.strip()[:200], *found))
+
+
+def _store_header(plans: list[_Plan], runs: list[ExtractionRun]) -> None:
+    HeaderEntity.objects.filter(article_id__in=[plan.item.article_id for plan in plans]).delete()
+    HeaderEntity.objects.bulk_create(
+        [
+            HeaderEntity(article_id=plan.item.article_id, field=field_name, text=text, entity=entity, run=run)
+            for plan, run in zip(plans, runs, strict=True)
+            for field_name, text, entity in plan.header_entities
+        ],
+        batch_size=_BULK_ROWS,
+    )
+
+
 def _wanted_entities(result: ExtractionResult, needed: set[int]) -> tuple[dict, dict]:
     """Per needed within-article group, its (label, name key); and per key, the name and aliases to create it with."""
     groups: dict[int, tuple[str, str, set[str]]] = {}
@@ -236,6 +280,8 @@ def _link_entities(plans: list[_Plan]) -> None:
         keys_by_plan.append(keys)
         for key, value in article_wanted.items():
             wanted.setdefault(key, value)
+        for _field, text, name, label in plan.header:
+            wanted.setdefault((label, name_key(name)), (name, {text}))
     existing: dict[tuple[str, str], Entity] = {}
     for entity in Entity.objects.filter(key__in={k for _, k in wanted}, merged_into=None).order_by("pk"):
         existing.setdefault((entity.label, entity.key), entity)
@@ -249,6 +295,9 @@ def _link_entities(plans: list[_Plan]) -> None:
     for plan, keys in zip(plans, keys_by_plan, strict=True):
         for mention, group in plan.new_mentions:
             mention.entity = existing[keys[group]] if group in keys else None
+        plan.header_entities = [
+            (field_name, text, existing[(label, name_key(name))]) for field_name, text, name, label in plan.header
+        ]
 
 
 def _plan_dates(plan: _Plan) -> None:

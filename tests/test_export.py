@@ -49,9 +49,11 @@ def test_it_exports_one_line_per_article_in_the_documented_shape(owner, tmp_path
     facts = json.loads(lines[0])
     assert set(facts) == {"article", "entities", "mentions", "roles", "events"}
     assert facts["article"]["id"] == article.pk and facts["article"]["status"] == "extracted"
-    (entity,) = facts["entities"]
+    person, place = facts["entities"]  # « Rabat – »: the dateline's place, without a mention
+    entity = person
     (mention,) = facts["mentions"]
     assert (entity["name"], entity["label"]) == ("Fernando Grande-Marlaska", "PER")
+    assert (place["name"], place["label"]) == ("Rabat", "GPE")
     assert mention["entity_id"] == entity["id"]
     assert article.text[mention["start"] : mention["end"]] == mention["text"]
     (event,) = facts["events"]
@@ -66,7 +68,7 @@ def test_it_leaves_rejected_suggestions_out_of_the_export(owner, tmp_path):
     out = tmp_path / "facts.jsonl"
     call_command("export_facts", str(out))
     facts = json.loads(out.read_text(encoding="utf-8"))
-    assert facts["mentions"] == [] and facts["entities"] == []
+    assert facts["mentions"] == [] and [e["name"] for e in facts["entities"]] == ["Rabat"]
 
 
 def test_it_reextracts_outdated_articles_only(owner, capsys, django_capture_on_commit_callbacks):
@@ -83,3 +85,31 @@ def test_it_reextracts_outdated_articles_only(owner, capsys, django_capture_on_c
 def test_it_asks_what_to_reextract():
     with pytest.raises(CommandError, match="give article ids"):
         call_command("reextract")
+
+
+def test_it_exports_the_dateline_place_and_the_agency_as_entities_of_the_article(owner, tmp_path):
+    raw = "NOUAKCHOTT (AFP) - Le ministre mauritanien de la Défense a reçu jeudi son homologue Fernando Grande-Marlaska."
+    article = article_services.article_create_from_paste(actor=owner, text=raw, title="Visite").article
+    assert article.dateline_place and article.agency and "NOUAKCHOTT" not in article.text
+    name = article.text.index("Fernando")
+    result = ExtractionResult(
+        pipeline_version="test",
+        entities=[EntitySpan(name, name + 24, "Fernando Grande-Marlaska", "PER", 0.9, 0, "Fernando Grande-Marlaska")],
+    )
+    for _ in range(2):  # a re-run sets the header entities again, without duplicates
+        Article.objects.filter(pk=article.pk).update(status=Article.Status.QUEUED)
+        assert article_services.article_claim_for_extraction(article.pk)
+        services.extraction_store(article_id=article.pk, result=result)
+
+    out = tmp_path / "facts.jsonl"
+    call_command("export_facts", str(out))
+    facts = json.loads(out.read_text(encoding="utf-8"))
+    entities = {(e["name"], e["label"]) for e in facts["entities"]}
+    assert entities == {
+        ("Fernando Grande-Marlaska", "PER"),
+        ("Nouakchott", "GPE"),
+        ("Agence France-Presse", "ORG"),
+    }
+    agency = next(e for e in facts["entities"] if e["label"] == "ORG")
+    assert "AFP" in agency["aliases"]
+    assert len(facts["mentions"]) == 1  # no offsets in the text: no mention

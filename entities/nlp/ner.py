@@ -266,6 +266,24 @@ def configure(nlp: spacy.Language) -> spacy.Language:
     return nlp
 
 
+def header_entity(text: str, default_label: str) -> tuple[str, str] | None:
+    """Name and label of a place or agency named in an article's header (« NOUAKCHOTT », « AFP »).
+
+    Datelines are often in capitals: the gazetteer is asked for the name as written, then in
+    title case (« N'DJAMENA » -> « N'Djamena »). A name it does not know keeps ``default_label``.
+    """
+    text = " ".join(text.split()).strip(" ,.-–—()")
+    if not text or not any(ch.isalpha() for ch in text):
+        return None
+    names = load_lexicon().names
+    shaped = text.title() if text.isupper() and len(text) > 4 else text
+    for candidate in (text, shaped):
+        entry = names.get(candidate)
+        if entry is not None:
+            return entry.canonical, entry.label
+    return shaped, default_label
+
+
 def entity_spans(doc: Doc) -> list[EntitySpan]:
     """The article's entity mentions after all fixes, in text order (see the module docstring)."""
     rows = doc._.get(FIXER_NAME) if Doc.has_extension(FIXER_NAME) else None
