@@ -88,7 +88,7 @@ def test_it_asks_what_to_reextract():
 
 
 def test_it_exports_the_dateline_place_and_the_agency_as_entities_of_the_article(owner, tmp_path):
-    raw = "NOUAKCHOTT (AFP) - Le ministre mauritanien de la Défense a reçu jeudi son homologue Fernando Grande-Marlaska."
+    raw = "NOUAKCHOTT (AFP) - Le ministre de la Défense a reçu jeudi son homologue Fernando Grande-Marlaska."
     article = article_services.article_create_from_paste(actor=owner, text=raw, title="Visite").article
     assert article.dateline_place and article.agency and "NOUAKCHOTT" not in article.text
     name = article.text.index("Fernando")
