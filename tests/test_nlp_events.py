@@ -390,3 +390,44 @@ def test_it_returns_consistent_spans_on_every_paragraph(bench):
             assert event.date is None or 0 <= event.date < len(dates)
             assert all(a.role in ARGUMENT_ROLES and 0 <= a.entity < len(entities) for a in event.arguments)
             assert len({a.entity for a in event.arguments}) == len(event.arguments)
+
+
+# -- subjects that refer back, travel, occasions --------------------------------------------------------
+
+
+def test_it_gives_a_pronoun_subject_the_person_named_as_subject_before():
+    text = (
+        "Le ministre espagnol de l'Intérieur, Fernando Grande-Marlaska, est arrivé jeudi à Nouakchott. "
+        "Il s'est entretenu avec son homologue Mohamed Ould Lemine, avec lequel il a signé un mémorandum d'entente."
+    )
+    names = [("Fernando Grande-Marlaska", "PER"), ("Nouakchott", "GPE"), ("Mohamed Ould Lemine", "PER")]
+    entities, _, events = extract(text, names, [("jeudi", "2024-03-14")])
+    assert ("actor", "Fernando Grande-Marlaska") in args(one(events, "MEETING"), entities)
+    assert ("actor", "Fernando Grande-Marlaska") in args(one(events, "AGREEMENT"), entities)
+
+
+def test_it_gives_les_deux_ministres_the_participants_of_the_meeting_before():
+    text = (
+        "Le ministre Abdelouafi Laftit a reçu mardi à Rabat son homologue Gérald Darmanin. "
+        "À l'issue de l'entretien, les deux ministres ont signé une déclaration conjointe."
+    )
+    names = [("Abdelouafi Laftit", "PER"), ("Rabat", "GPE"), ("Gérald Darmanin", "PER")]
+    entities, _, events = extract(text, names, [("mardi", "2024-03-12")])
+    agreement = one(events, "AGREEMENT")
+    assert args(agreement, entities) == {("participant", "Abdelouafi Laftit"), ("participant", "Gérald Darmanin")}
+    # « À l'issue de l'entretien »: on the meeting's day, not the publication's
+    assert agreement.date_value == "2024-03-12"
+
+
+def test_it_leaves_a_pronoun_without_a_named_subject_before_unresolved():
+    text = "Le ministre a reçu mardi une délégation. Il a ensuite signé un accord avec le Niger."
+    names = [("Niger", "GPE")]
+    entities, _, events = extract(text, names, [("mardi", "2024-03-12")])
+    assert not [a for a in one(events, "AGREEMENT").arguments if a.role in {"actor", "participant"}]
+
+
+def test_it_makes_the_traveller_the_visitor():
+    text = "Le chef de la diplomatie italienne, Antonio Tajani, est arrivé lundi à Alger pour une visite officielle."
+    names = [("Antonio Tajani", "PER"), ("Alger", "GPE")]
+    entities, _, events = extract(text, names, [("lundi", "2024-03-11")])
+    assert args(one(events, "VISIT"), entities) == {("actor", "Antonio Tajani"), ("location", "Alger")}

@@ -119,6 +119,8 @@ LIGHT_VERBS |= _COOPERATION_LIGHT
 # « la réunion s'est tenue », « l'attaque a été revendiquée »: the noun is the subject.
 _LIGHT_WITH_NOUN_SUBJECT = _words("tenir dérouler avoir ouvrir revendiquer perpétrer commettre")
 _LIGHT_WITH_COMPLEMENT = _words("participer procéder prendre")
+# « est arrivé à Nouakchott pour une visite », « se trouve en visite »: the traveller makes the visit.
+_TRAVEL_VERBS = _words("arriver venir débarquer atterrir séjourner trouver être")
 # Announcing verbs lend their subject (when the noun names no actor) and their date.
 REPORT_VERBS = _words("annoncer confirmer officialiser décider acter entériner convenir décréter")
 # « soupçonnés de préparer un attentat », « un attentat déjoué », « invités à se rendre à Paris »
@@ -294,6 +296,7 @@ class _Event:
     date: int | None = None
     inherited_date: bool = False
     historical: bool = False
+    referred: bool = False  # a subject found through « il » / « les deux ministres »
 
     @property
     def lemma(self) -> str:
@@ -760,6 +763,18 @@ def _noun_event(art: _Article, tok: Token, verb_events: dict[int, _Event]) -> _E
         event.host = lemma == "accueillir"
     elif lemma in REPORT_VERBS and dep in {"obj", "nmod"}:
         event.report = gov
+    elif (
+        kind in {"VISIT", "MEETING"}
+        and dep.startswith("obl")
+        and lemma in _TRAVEL_VERBS
+        and _case_of(phrase)
+        in {
+            "pour",
+            "en",
+        }
+    ):
+        # « est arrivé jeudi à Nouakchott pour une visite »: the traveller is the visitor
+        event.verb = gov
     elif dep.startswith("obl"):
         # « tués lundi dans une embuscade », « lors de la réunion ... mardi à Abuja »: the clause
         # around the noun gives its place and date
@@ -1251,6 +1266,146 @@ def _collect_arguments(art: _Article, events: list[_Event], anchors: dict[int, l
         _borrow_from_outer(events, event)
         if event.type == "MEMBERSHIP" and not _has_role(event, "organisation"):
             _member_of(art, event)
+    _resolve_referring_subjects(art, events)
+
+
+# -- 3b. subjects that refer back ------------------------------------------------------------------
+
+# « les deux ministres », « les deux pays », « les deux parties »: a plural subject standing for
+# the participants of the event just reported, of the family the noun names.
+_PLURAL_PEOPLE = _words("ministre responsable dirigeant chef président homologue délégation officiel")
+_PLURAL_STATES = _words("pays état etat capitale gouvernement nation")
+_PLURAL_ANY = _words("partie signataire partenaire voisin allié")
+_SINGULAR_PRONOUNS = _words("il elle")
+_NUMBERS = {"deux": 2, "trois": 3, "quatre": 4, "2": 2, "3": 3, "4": 4}
+_PLURAL_PRONOUNS = _words("ils elles")
+# How far back an antecedent may be, in sentences: news repeats a name rather than reach further.
+_COREFERENCE_SENTENCES = 3
+
+
+def _subject_token(pred: Token) -> Token | None:
+    for child in pred.children:
+        if child.dep_ in {"nsubj", "nsubj:pass"}:
+            return child
+    if pred.dep_ in {"xcomp", "conj", "advcl"}:
+        outer = _enclosing_verb(pred)
+        if outer is not None and outer.i != pred.i:
+            return next((c for c in outer.children if c.dep_ in {"nsubj", "nsubj:pass"}), None)
+    return None
+
+
+def _plural_family(subject: Token) -> str | None:
+    """ "PER", "GPE" or "ANY" when ``subject`` is « ils » or « les (deux) ministres / pays / parties »."""
+    if subject.lower_ in _PLURAL_PRONOUNS:
+        return "ANY"
+    if subject.pos_ != "NOUN" or subject.morph.get("Number") != ["Plur"]:
+        return None
+    if not any(c.dep_ == "det" and c.lower_ in {"les", "ces"} for c in subject.children):
+        return None
+    if any(c.dep_ in {"nmod", "acl", "appos", "conj"} for c in subject.children):
+        return None  # « les ministres de l'Intérieur de France et du Maroc »: they are named
+    lemma = _lemma(subject)
+    if lemma in _PLURAL_PEOPLE:
+        return "PER"
+    if lemma in _PLURAL_STATES:
+        return "GPE"
+    return "ANY" if lemma in _PLURAL_ANY else None
+
+
+def _in_family(label: str, family: str) -> bool:
+    if family == "PER":
+        return label == "PER"
+    if family == "GPE":
+        return label in {"GPE", "ORG"}
+    return label in {"PER", "ORG", "GPE"}
+
+
+def _window_start(art: _Article, tok: Token) -> int:
+    start = _sentence_start(tok)
+    for _ in range(_COREFERENCE_SENTENCES - 1):
+        if start == 0:
+            break
+        start = _sentence_start(art.doc[start - 1])
+    return start
+
+
+def _singular_antecedent(art: _Article, pronoun: Token) -> int | None:
+    """The nearest named subject before « il » / « elle »: the person (or body) the text is about."""
+    labels = {"PER"} if pronoun.lower_ == "il" else {"PER", "ORG", "GPE"}
+    first = art.doc[_window_start(art, pronoun)].idx
+    for index in range(len(art.entities) - 1, -1, -1):
+        ent = art.entities[index]
+        if ent.start >= pronoun.idx or ent.start < first or ent.label not in labels:
+            continue
+        span = art.index.spans[index]
+        if span is None:
+            continue
+        if _start_token(art, index, span).dep_ in {"nsubj", "nsubj:pass"}:
+            return index
+    return None
+
+
+def _plural_antecedents(art: _Article, events: list[_Event], subject: Token, family: str) -> list[int]:
+    """The participants of the last event reported before ``subject``, when it has two or more of the family."""
+    first = _window_start(art, subject)
+    for other in sorted(events, key=lambda e: e.trigger.i, reverse=True):
+        if other.trigger.i >= subject.i or other.trigger.i < first:
+            continue
+        found: list[int] = []
+        groups: set[int] = set()
+        for role, index, _rel in other.raw:
+            ent = art.entities[index]
+            if (
+                role in {"actor", "participant", "counterpart"}
+                and _in_family(ent.label, family)
+                and ent.group not in groups
+            ):
+                groups.add(ent.group)
+                found.append(index)
+        if len(found) >= 2:
+            return found
+    # « les deux ministres » with no such event before: the last two of the family named before
+    count = next((_NUMBERS.get(c.lower_) for c in subject.children if c.dep_ == "nummod"), None)
+    if count is None:
+        return []
+    named: list[int] = []
+    groups: set[int] = set()
+    start = art.doc[first].idx
+    for index in range(len(art.entities) - 1, -1, -1):
+        ent = art.entities[index]
+        if start <= ent.start < subject.idx and _in_family(ent.label, family) and ent.group not in groups:
+            groups.add(ent.group)
+            named.append(index)
+    return named[:count] if len(named) >= count else []
+
+
+def _resolve_referring_subjects(art: _Article, events: list[_Event]) -> None:
+    """« Il s'est entretenu avec… », « les deux ministres ont signé… »: give the event the subject it refers to.
+
+    Only for an event whose own clause names no subject: a singular pronoun takes the nearest
+    named subject of the last few sentences; a plural one (or « les deux ministres / pays ») the
+    participants of the event reported just before. Lower confidence than a named subject.
+    """
+    for event in sorted(events, key=lambda e: e.trigger.i):
+        pred = event.verb if event.verb is not None else (event.trigger if event.kind == "verb" else None)
+        if pred is None or any(r[2] in {"SUBJ", "AGENT", "PASS"} for r in event.raw):
+            continue
+        subject = _subject_token(pred)
+        if subject is None:
+            continue
+        rel = "PASS" if subject.dep_ == "nsubj:pass" else "SUBJ"
+        if subject.lower_ in _SINGULAR_PRONOUNS:
+            antecedent = _singular_antecedent(art, subject)
+            found = [antecedent] if antecedent is not None else []
+        elif (family := _plural_family(subject)) is not None:
+            found = _plural_antecedents(art, events, subject, family)
+        else:
+            continue
+        for index in found:
+            role = _role(event, rel, art.entities[index].label, "", "verb")
+            if role is not None and not any(r[1] == index for r in event.raw):
+                event.raw.append((role, index, rel))
+                event.referred = True
 
 
 def _member_of(art: _Article, event: _Event) -> None:
@@ -1430,6 +1585,27 @@ def _assign_dates(art: _Article, events: list[_Event], anchors: dict[int, list[t
         if outer is not None and outer.date is not None:
             event.date = outer.date
             event.inherited_date = True
+            continue
+        previous = _occasion_event(art, events, event)
+        if previous is not None:
+            event.date = previous.date
+            event.inherited_date = True
+
+
+# « À l'issue de l'entretien, ... », « à cette occasion », « en marge de la réunion »: the clause
+# happens at the event just reported, and on its day.
+_OCCASION = re.compile(
+    r"(?:à l['’]issue d|à cette occasion|à l['’]occasion d|en marge d|au terme d|au cours d|lors d|à la sortie d)",
+    re.IGNORECASE,
+)
+
+
+def _occasion_event(art: _Article, events: list[_Event], event: _Event) -> _Event | None:
+    first = art.doc[_sentence_start(event.trigger)]
+    if not _OCCASION.match(art.doc.text, first.idx) or event.trigger.idx < first.idx:
+        return None
+    before = [e for e in events if e.trigger.i < first.i and e.date is not None and not e.historical]
+    return max(before, key=lambda e: e.trigger.i, default=None)
 
 
 def _dateline(art: _Article) -> int | None:
@@ -1483,6 +1659,8 @@ def _confidence(event: _Event, arguments: tuple[EventArgument, ...]) -> float:
         score -= 0.1
     if event.historical:
         score -= 0.05
+    if event.referred:
+        score -= 0.05  # the subject was found by reference, not named
     return round(min(0.95, max(0.1, score)), 2)
 
 
