@@ -165,6 +165,24 @@ def test_it_stores_the_others_when_one_article_of_a_chunk_cannot_be_stored(owner
     assert not Mention.objects.filter(article=bad).exists() and not ExtractionRun.objects.filter(article=bad).exists()
 
 
+def test_it_keeps_what_the_pipeline_finished_before_it_failed(owner, monkeypatch):
+    from articles import tasks
+
+    first, second = queued_articles(owner, 2)
+
+    def fails_on_the_second(items):
+        items = list(items)
+        yield result(span("Rabat", "GPE", 0))
+        raise RuntimeError(f"model exploded after {len(items[:1])} document")
+
+    monkeypatch.setattr(tasks, "iter_extract", fails_on_the_second)
+    assert tasks.extract_articles.run([first.pk, second.pk]) == 2
+    statuses = dict(Article.objects.filter(pk__in=[first.pk, second.pk]).values_list("status", "status_reason"))
+    assert set(statuses) == {Article.Status.EXTRACTED, Article.Status.FAILED}
+    assert "model exploded" in statuses[Article.Status.FAILED]
+    assert Mention.objects.filter(text="Rabat").count() == 1
+
+
 def test_it_writes_a_batch_as_it_writes_each_article_alone(owner):
     first, second, unclaimed = queued_articles(owner, 3)
     for article in (first, second):
