@@ -15,7 +15,10 @@ Conventions (so the figures can be compared from one run to the next):
 - One event per trigger word. When a verb trigger governs a trigger noun of the same
   type (« a signé un accord », « réunis en sommet ») the verb is the trigger; when a light
   verb carries the noun (« a effectué une visite », « ont lancé une opération conjointe »)
-  the noun is. « ces manœuvres » (a demonstrative repeating an event) is no new event.
+  the noun is. « ces manœuvres » (a demonstrative repeating an event) is no new event, and
+  neither is a definite noun that retells the event just reported without a date of its own
+  (« L'attaque a été revendiquée par les Shebab »): what it adds (the claimant) goes to that
+  event. (d05 and d21 were rewritten to this convention when the extraction adopted it.)
 - Arguments are entity mentions in the trigger's sentence (no coreference across
   sentences), one role each: actor, participant (conjoined subjects of a symmetric
   event), counterpart, target, organisation, location.

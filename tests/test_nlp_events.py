@@ -431,3 +431,36 @@ def test_it_makes_the_traveller_the_visitor():
     names = [("Antonio Tajani", "PER"), ("Alger", "GPE")]
     entities, _, events = extract(text, names, [("lundi", "2024-03-11")])
     assert args(one(events, "VISIT"), entities) == {("actor", "Antonio Tajani"), ("location", "Alger")}
+
+
+def test_it_tells_one_attack_once_and_adds_the_claim_that_follows():
+    text = (
+        "L'Union africaine a condamné l'attentat à la voiture piégée qui a frappé mercredi un poste de contrôle "
+        "à Mogadiscio. L'attaque a été revendiquée par les Shebab."
+    )
+    names = [("Union africaine", "ORG"), ("Mogadiscio", "GPE"), ("Shebab", "ORG")]
+    entities, _, events = extract(text, names, [("mercredi", "2024-03-13")])
+    attack = one(events, "ATTACK")  # not « attentat », « frappé » and « attaque » three times
+    assert attack.trigger_text == "attentat"
+    assert {("actor", "Shebab"), ("location", "Mogadiscio")} <= args(attack, entities)
+    assert attack.date_value == "2024-03-13"
+
+
+def test_it_finds_a_reception_told_with_an_inserted_phrase_or_in_the_passive():
+    text = (
+        "SM le Roi Mohammed VI a reçu, mercredi au Palais royal de Casablanca, le président mauritanien, "
+        "M. Mohamed Ould Ghazouani, en visite privée au Maroc. Cheikh Saif a été reçu par le ministre Abdelouafi Laftit."
+    )
+    names = [
+        ("Mohammed VI", "PER"),
+        ("Casablanca", "GPE"),
+        ("Mohamed Ould Ghazouani", "PER"),
+        ("Maroc", "GPE"),
+        ("Saif", "PER"),
+        ("Abdelouafi Laftit", "PER"),
+    ]
+    entities, _, events = extract(text, names, [("mercredi", "2024-03-13")])
+    first, second = sorted((e for e in events if e.type == "MEETING"), key=lambda e: e.trigger_start)
+    assert {("actor", "Mohammed VI"), ("counterpart", "Mohamed Ould Ghazouani")} <= args(first, entities)
+    assert args(second, entities) == {("actor", "Abdelouafi Laftit"), ("counterpart", "Saif")}
+    assert ("actor", "Mohamed Ould Ghazouani") in args(one(events, "VISIT"), entities)

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher
@@ -138,7 +138,8 @@ PERSON_NOUNS = _words(
     "homologue homologues délégation suspect individu homme femme personne membre terroriste djihadiste jihadiste "
     "islamiste militant ressortissant responsable dirigeant émissaire envoyé ambassadeur ambassadrice ministre "
     "président présidente chef cheffe représentant officier soldat militaire passeur trafiquant combattant auteur "
-    "complice commanditaire espion agent secrétaire directeur directrice commissaire roi émir premier"
+    "complice commanditaire espion agent secrétaire directeur directrice commissaire roi émir premier "
+    "cheikh prince princesse souverain reine monarque sultan sm majesté altesse"
 )
 # Nouns that stand for the body or country they are « de »: « les ministres de France »,
 # « les forces de la Garde civile », « le gouvernement du Mali ».
@@ -297,6 +298,7 @@ class _Event:
     inherited_date: bool = False
     historical: bool = False
     referred: bool = False  # a subject found through « il » / « les deux ministres »
+    clauses: list[Token] = field(default_factory=list)  # verbs of relative clauses folded into the noun
 
     @property
     def lemma(self) -> str:
@@ -389,6 +391,18 @@ def _objects(tok: Token) -> list[Token]:
     a dependent of the verb is taken as an object too.
     """
     out = [c for c in tok.children if c.dep_ in {"obj", "nsubj:pass"} and c.lower_ not in _MONTHS_AND_DAYS]
+    if not any(c.dep_ == "obj" for c in tok.children):
+        # « a reçu, mercredi au Palais royal, le président… »: after an inserted phrase the object
+        # comes out as a caseless adverbial
+        out.extend(
+            c
+            for c in tok.children
+            if c.dep_ in {"obl:mod", "obl"}
+            and c.i > tok.i
+            and c.pos_ in {"NOUN", "PROPN"}
+            and _case_of(c) is None
+            and c.lower_ not in _MONTHS_AND_DAYS | MEASURE_NOUNS
+        )
     if tok.dep_ == "acl" and _bare_participle(tok):
         out.append(tok.head)
     for child in tok.children:
@@ -475,6 +489,8 @@ class _Article:
         label = self.label_at(tok)
         if label == "PER" or tok.i in self.holder_at:
             return True
+        if any(self.label_at(c) == "PER" for c in tok.children if c.dep_ in {"flat:name", "flat", "appos"}):
+            return True  # « Cheikh Saif »: the honorific heads the name
         if tok.lower_ in {"le", "la", "l'", "l’", "les", "lui", "leur"} and tok.pos_ == "PRON":
             return True  # « il l'a reçu »; not the relative « qu' » of « qu'il reçoit des vagues de haine »
         if label in {"ORG", "GPE"} and tok.pos_ == "PROPN":
@@ -713,8 +729,30 @@ def _find_triggers(art: _Article) -> list[_Event]:
         event = _noun_event(art, doc[i], verb_events)
         if event is not None:
             events.append(event)
+    _fold_relative_verbs(events)
     _link_claims(art, events)
     return events
+
+
+def _fold_relative_verbs(events: list[_Event]) -> None:
+    """« l'attentat … qui a frappé mercredi un poste de contrôle »: one attack, told by its noun.
+
+    The verb of a relative or participial clause on a trigger noun of the same type is no
+    second event: it is dropped, and the noun takes the clause (its objects, place and date)
+    through the "clause" anchor.
+    """
+    nouns = {e.trigger.i: e for e in events if e.kind == "noun"}
+    for event in [e for e in events if e.kind == "verb"]:
+        pred = event.trigger
+        if pred.dep_ not in {"acl:relcl", "acl"}:
+            continue
+        head, hops = pred.head, 0
+        while head.i not in nouns and hops < 2 and head.dep_ == "nmod" and head.i != head.head.i:
+            head, hops = head.head, hops + 1  # « l'attentat à la voiture piégée qui a frappé »
+        noun = nouns.get(head.i)
+        if noun is not None and noun.type == event.type and not event.merged:
+            events.remove(event)
+            noun.clauses.append(pred)
 
 
 def _noun_event(art: _Article, tok: Token, verb_events: dict[int, _Event]) -> _Event | None:
@@ -854,6 +892,9 @@ def _anchors(art: _Article, events: list[_Event]) -> dict[int, list[tuple[_Event
         for child in (c for t in below for c in t.children):
             if child.dep_ in {"acl", "acl:relcl"} and child.pos_ == "VERB" and child.i not in triggers:
                 add(child, event, "clause")
+        for verb in event.clauses:
+            if verb.head.i not in {t.i for t in below}:
+                add(verb, event, "clause")
     # borrowed subjects last: they never hide a real anchor, an entity climbs on through them
     for event in events:
         subject, kind = None, ""
@@ -863,6 +904,8 @@ def _anchors(art: _Article, events: list[_Event]) -> dict[int, list[tuple[_Event
             kind = "subj"
         elif event.verb is not None:
             subject, kind = _borrowed_subject(art, event.verb)
+        elif event.type == "VISIT" and _case_of(event.trigger) == "en" and art.personish(event.trigger.head):
+            subject, kind = event.trigger.head, "subj"  # « le président …, en visite au Maroc »
         elif event.kind == "noun" and event.report is None:
             subject, kind = _possessor(event.trigger, verb_triggers)
         if subject is not None:
@@ -1118,6 +1161,14 @@ def _relation(att: _Attachment, entity_start: int) -> str | None:
             return "AGENT"
         if dep in {"obj", "iobj"}:
             return "OBJ"
+        if (
+            dep in {"obl", "obl:mod"}
+            and att.kind == "verb"
+            and att.top.i > att.anchor.i
+            and (_lemma(att.top) in PERSON_NOUNS or att.top.pos_ == "PROPN")
+            and not any(c.dep_ == "case" for c in att.top.children)
+        ):
+            return "OBJ"  # « a reçu, mercredi au Palais royal, le président… »: the object after an insertion
         if dep.startswith("obl") and not att.direct:
             return None  # « Membre de l'OTAN depuis..., la Roumanie »: an adjunct, not the subject
         return "SUBJ" if left else "OBJ"
@@ -1668,6 +1719,23 @@ _BARE_VERBS_OK = {"ATTACK", "AGREEMENT", "ARREST"}
 _DEFINITE = {"le", "la", "l'", "l’", "les"}
 
 
+def _repeats(event: _Event) -> bool:
+    """« l'attaque », « cette réunion », without a date of its own: the event told just before, again."""
+    if event.kind != "noun" or event.historical or (event.date is not None and not event.inherited_date):
+        return False
+    if event.trigger.morph.get("Number") == ["Plur"]:
+        return False
+    return any(c.dep_ == "det" and c.lower_ in _DEFINITE | _DEMONSTRATIVES for c in event.trigger.children)
+
+
+def _merged_arguments(
+    art: _Article, first: tuple[EventArgument, ...], more: tuple[EventArgument, ...]
+) -> tuple[EventArgument, ...]:
+    groups = {art.entities[a.entity].group for a in first}
+    extra = [a for a in more if art.entities[a.entity].group not in groups]
+    return tuple(sorted((*first, *extra), key=lambda a: (_ROLE_ORDER.index(a.role), art.entities[a.entity].start)))
+
+
 def _keep(event: _Event, arguments: tuple[EventArgument, ...], earlier_types: set[str]) -> bool:
     """Precision first: an event nobody and nothing is attached to is kept only when it is news on its own."""
     if arguments:
@@ -1710,11 +1778,18 @@ def find_events(
     fallback = _dateline(art)
     out: list[EventSpan] = []
     earlier_types: set[str] = set()
+    last_of_type: dict[str, int] = {}  # type -> index in ``out`` of the last event kept
     for event in sorted(events, key=lambda e: e.trigger.i):
         arguments = _final_arguments(art, event)
         event.historical = _is_historical(art, event)
         keep = _keep(event, arguments, earlier_types)
         earlier_types.add(event.type)
+        if _repeats(event) and event.type in last_of_type:
+            # « L'attaque a été revendiquée par les shebab »: what the text adds about the event
+            # it told just before goes to that event
+            k = last_of_type[event.type]
+            out[k] = replace(out[k], arguments=_merged_arguments(art, out[k].arguments, arguments))
+            continue
         if not keep:
             continue
         if event.date is not None:
@@ -1728,6 +1803,7 @@ def find_events(
             date_value, precision = published.isoformat(), "day"
         else:
             date_value = precision = None
+        last_of_type[event.type] = len(out)
         confidence = _confidence(event, arguments)
         if event.date is None:
             confidence = round(max(0.1, confidence - 0.05), 2)
