@@ -449,7 +449,8 @@ def test_it_tells_one_attack_once_and_adds_the_claim_that_follows():
 def test_it_finds_a_reception_told_with_an_inserted_phrase_or_in_the_passive():
     text = (
         "SM le Roi Mohammed VI a reçu, mercredi au Palais royal de Casablanca, le président mauritanien, "
-        "M. Mohamed Ould Ghazouani, en visite privée au Maroc. Cheikh Saif a été reçu par le ministre Abdelouafi Laftit."
+        "M. Mohamed Ould Ghazouani, en visite privée au Maroc. "
+        "Cheikh Saif a été reçu par le ministre Abdelouafi Laftit."
     )
     names = [
         ("Mohammed VI", "PER"),
