@@ -240,3 +240,17 @@ def test_it_keeps_portfolios_out_of_entities(nlp):
     assert find(spans, "France").label == "GPE"
     assert find(spans, "Nasser Bourita").label == "PER"
     assert find(spans, "ministère des Affaires étrangères").label == "ORG"
+
+
+def test_it_keeps_arabic_names_whole_and_ties_the_short_form_to_them(nlp):
+    text = (
+        "Le ministre émirien de l'Intérieur, Cheikh Saif bin Zayed Al Nahyan, est arrivé lundi au Maroc. "
+        "Cheikh Saif a été reçu par le ministre de l'Intérieur. Moussa Faki Mahamat a salué la visite. "
+        "M. Faki a rappelé l'accord."
+    )
+    spans = spans_of(nlp, text)
+    full = find(spans, "Saif bin Zayed Al Nahyan")
+    assert full.label == "PER"
+    short = [s for s in spans if s.text == "Saif"]
+    assert short and short[0].group == full.group
+    assert find(spans, "Faki").group == find(spans, "Moussa Faki Mahamat").group

@@ -91,6 +91,9 @@ PORTFOLIO_WORDS = _words(
 PORTFOLIO_LINKS = _words("de du des d' d’ l' l’ la aux à et")
 # Institutions whose name goes on with a portfolio (« ministère de l'Intérieur »).
 PORTFOLIO_INSTITUTIONS = _words("ministère ministères secrétariat département")
+# Particles inside Arabic names (« Saif bin Zayed Al Nahyan », « Mohamed Ould Ghazouani »): a
+# person's name goes on across them when a capitalised word follows.
+NAME_INNER_PARTICLES = _words("Al El al el Ben Bin ben bin Ould ould Ibn ibn Abou Bou")
 # Capitalised particles of surnames that the model leaves out of a person's span.
 NAME_PARTICLES = _words("De Van Von Di Da Del Della Den Der Ten Ter Al El Ben Bin Abou Abu Mac Mc")
 # Endings of nationality and inhabitant nouns (« la Bermudienne », « les Guyanais ») the list misses.
@@ -240,7 +243,8 @@ def _ruler_patterns(lexicon: Lexicon) -> list[dict]:
         patterns.append({"label": SECURITY_FORCE, "pattern": [*tokens, {"LOWER": {"IN": adjectives}}]})
     for head in AREA_HEADS:
         patterns.append({"label": AREA, "pattern": [{"LOWER": head}, {"LOWER": {"IN": adjectives}}]})
-    single = ["m.", "mm.", "mme", "mmes", "mlle", "mlles", "dr", "dr.", "mgr"]  # never anything but a form of address
+    # never anything but a form of address
+    single = ["m.", "mm.", "mme", "mmes", "mlle", "mlles", "dr", "dr.", "mgr", "cheikh", "cheikha", "sheikh"]
     name = {"IS_TITLE": True, "IS_ALPHA": True}
     patterns.append({"label": ADDRESSED, "pattern": [{"LOWER": {"IN": single}}, name, {**name, "OP": "?"}]})
     return patterns
@@ -525,6 +529,17 @@ def _repair_boundaries(doc: Doc, mentions: list[_Mention], lexicon: Lexicon) -> 
             and m.start - 1 not in taken
         ):
             m.start -= 1  # « De Gendt », « Van Avermaet »: the model left the particle out
+        while (
+            m.label == "PER"
+            and m.end + 1 < n
+            and doc[m.end].text in NAME_INNER_PARTICLES
+            and doc[m.end - 1].whitespace_
+            and doc[m.end + 1].text[:1].isupper()
+            and doc[m.end + 1].is_alpha
+            and m.end not in taken
+            and m.end + 1 not in taken
+        ):
+            m.end += 2  # « Saif bin Zayed » + « Al Nahyan »
         while (
             m.end + 1 < n and doc[m.end].text == "-" and not doc[m.end - 1].whitespace_ and not doc[m.end].whitespace_
         ):
@@ -844,6 +859,12 @@ def _build_spans(doc: Doc, mentions: list[_Mention], lexicon: Lexicon) -> list[E
         if matches:
             before = [j for j in matches if mentions[j].start < m.start]
             union(i, before[-1] if before else matches[0])
+        elif len(words) == 1:
+            # « Cheikh Saif » after « Saif bin Zayed Al Nahyan », « M. Faki » after « Moussa Faki
+            # Mahamat »: one word of a single full name named before
+            holders = {find(j) for full, j in full_names if words[0] in full[:-1] and mentions[j].start < m.start}
+            if len(holders) == 1:
+                union(i, holders.pop())
 
     members: dict[int, list[int]] = {}
     for i in range(len(mentions)):
