@@ -517,6 +517,15 @@ def _repair_boundaries(doc: Doc, mentions: list[_Mention], lexicon: Lexicon) -> 
         ):
             prev.end, prev.label, prev.confidence = m.end, "PER", CONF_MODEL["PER"][1]
             continue
+        if (
+            prev is not None
+            and prev.end == m.start
+            and prev.label == m.label == "PER"
+            and doc[prev.end - 1].whitespace_ == " "
+            and doc[m.start].is_alpha
+        ):
+            prev.end = m.end  # « Moussa » + « Faki Mahamat »: one name the model cut in two
+            continue
         out.append(m)
     taken = {i for m in out for i in range(m.start, m.end)}
     n = len(doc)
@@ -529,17 +538,21 @@ def _repair_boundaries(doc: Doc, mentions: list[_Mention], lexicon: Lexicon) -> 
             and m.start - 1 not in taken
         ):
             m.start -= 1  # « De Gendt », « Van Avermaet »: the model left the particle out
-        while (
-            m.label == "PER"
-            and m.end + 1 < n
-            and doc[m.end].text in NAME_INNER_PARTICLES
-            and doc[m.end - 1].whitespace_
-            and doc[m.end + 1].text[:1].isupper()
-            and doc[m.end + 1].is_alpha
-            and m.end not in taken
-            and m.end + 1 not in taken
-        ):
-            m.end += 2  # « Saif bin Zayed » + « Al Nahyan »
+        while m.label == "PER" and m.end < n and m.end not in taken and doc[m.end - 1].whitespace_:
+            # « Saif bin Zayed » + « Al Nahyan », « Saif bin » + « Zayed »
+            nxt = doc[m.end]
+            if doc[m.end - 1].text in NAME_INNER_PARTICLES and nxt.is_alpha and nxt.text[:1].isupper():
+                m.end += 1
+            elif (
+                nxt.text in NAME_INNER_PARTICLES
+                and m.end + 1 < n
+                and m.end + 1 not in taken
+                and doc[m.end + 1].is_alpha
+                and doc[m.end + 1].text[:1].isupper()
+            ):
+                m.end += 2
+            else:
+                break
         while (
             m.end + 1 < n and doc[m.end].text == "-" and not doc[m.end - 1].whitespace_ and not doc[m.end].whitespace_
         ):
