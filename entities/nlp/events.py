@@ -1568,15 +1568,20 @@ _SENTENCE_END = {".", "!", "?", "…", ";"}
 def _sentence_start(tok: Token) -> int:
     """Start of ``tok``'s sentence, gluing back fragments the parser split off (« Rabat et Madrid | ont créé »)."""
     start = tok.sent.start
-    while start > 0 and tok.doc[start - 1].text not in _SENTENCE_END and "\n" not in tok.doc[start - 1].whitespace_:
+    while start > 0 and not _breaks_after(tok.doc[start - 1]):
         start = tok.doc[start - 1].sent.start
     return start
+
+
+def _breaks_after(tok: Token) -> bool:
+    """A sentence cannot go on after ``tok``: final punctuation or a line break (« \\n\\n » is a token)."""
+    return tok.text in _SENTENCE_END or "\n" in tok.whitespace_ or (tok.is_space and "\n" in tok.text)
 
 
 def _sentence_end(tok: Token) -> int:
     end = tok.sent.end
     doc = tok.doc
-    while end < len(doc) and doc[end - 1].text not in _SENTENCE_END and "\n" not in doc[end - 1].whitespace_:
+    while end < len(doc) and not _breaks_after(doc[end - 1]):
         end = doc[end].sent.end
     return end
 
