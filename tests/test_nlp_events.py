@@ -465,3 +465,11 @@ def test_it_finds_a_reception_told_with_an_inserted_phrase_or_in_the_passive():
     assert {("actor", "Mohammed VI"), ("counterpart", "Mohamed Ould Ghazouani")} <= args(first, entities)
     assert args(second, entities) == {("actor", "Abdelouafi Laftit"), ("counterpart", "Saif")}
     assert ("actor", "Mohamed Ould Ghazouani") in args(one(events, "VISIT"), entities)
+
+
+def test_it_takes_a_habit_for_no_event():
+    text = "Le comité mixte se réunit chaque année à Alger. Il se réunira le 12 mars à Tunis."
+    names = [("Alger", "GPE"), ("Tunis", "GPE")]
+    entities, _, events = extract(text, names, [("le 12 mars", "2024-03-12")])
+    meetings = [e for e in events if e.type == "MEETING"]
+    assert [e.trigger_text for e in meetings] == ["réunira"]  # the announced one is kept, the habit is not

@@ -348,9 +348,24 @@ def _negated(tok: Token) -> bool:
     return any(c.dep_ == "cc" and c.lower_ == "ni" for c in children)
 
 
+def _habitual(verb: Token) -> bool:
+    """« se réunit chaque année », « tous les trois mois »: a habit, no one event.
+
+    (An announced event, « se réunira le 12 mars », is an event: analysts follow what is planned.)
+    """
+    for child in verb.children:
+        if child.dep_.startswith("obl") or child.dep_ in {"advmod", "nmod"}:
+            words = {t.lower_ for t in child.subtree}
+            if "chaque" in words or ("tous" in words and "les" in words) or "régulièrement" in words:
+                return True
+    return False
+
+
 def _irrealis(tok: Token) -> bool:
     """« soupçonnés de préparer un attentat », « un attentat déjoué », « aucune intention d'attaquer »."""
     if any(c.dep_ in {"acl", "amod"} and _lemma(c) in IRREALIS for c in tok.children):
+        return True
+    if tok.pos_ in {"VERB", "AUX"} and _habitual(tok):
         return True
     head = tok
     for _ in range(3):
@@ -776,6 +791,8 @@ def _noun_event(art: _Article, tok: Token, verb_events: dict[int, _Event]) -> _E
         return None  # « n'a pas signé l'accord », « la réunion n'a pas eu lieu »
     if kind == "ATTACK" and _irrealis(tok):
         return None
+    if gov.pos_ in {"VERB", "AUX"} and phrase.dep_ in {"obj", "nsubj", "nsubj:pass"} and _habitual(gov):
+        return None  # « tiendra une réunion », « la réunion se tiendra en mars »
     if _lemma(gov) == "agir" or any(c.dep_ == "cop" for c in phrase.children):
         return None  # « il s'agit d'une attaque ambitieuse », « c'est un attentat »: said of one already told
     same = _folding_verb(art, phrase, kind, verb_events)
