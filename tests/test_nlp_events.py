@@ -473,3 +473,14 @@ def test_it_takes_a_habit_for_no_event():
     entities, _, events = extract(text, names, [("le 12 mars", "2024-03-12")])
     meetings = [e for e in events if e.type == "MEETING"]
     assert [e.trigger_text for e in meetings] == ["réunira"]  # the announced one is kept, the habit is not
+
+
+def test_it_takes_a_standing_cooperation_for_no_event():
+    text = (
+        "La coopération entre la France et le Maroc a permis de déjouer plusieurs attentats. "
+        "Rome et Tunis ont convenu mardi de renforcer leur coopération policière."
+    )
+    names = [("France", "GPE"), ("Maroc", "GPE"), ("Rome", "GPE"), ("Tunis", "GPE")]
+    entities, _, events = extract(text, names, [("mardi", "2024-03-12")])
+    cooperation = one(events, "COOPERATION")
+    assert args(cooperation, entities) == {("participant", "Rome"), ("participant", "Tunis")}

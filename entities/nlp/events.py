@@ -1740,6 +1740,18 @@ def _confidence(event: _Event, arguments: tuple[EventArgument, ...]) -> float:
 
 
 _BARE_VERBS_OK = {"ATTACK", "AGREEMENT", "ARREST"}
+# Nouns that also name a lasting relation: an event only when a verb makes something of them now
+# (« ont convenu de renforcer leur coopération »), not « destiné à renforcer la coopération ».
+_RELATION_NOUNS = _words("coopération collaboration partenariat")
+
+
+def _carried(event: _Event) -> bool:
+    verb = event.verb or event.report
+    if verb is None:
+        return False
+    if "Inf" in verb.morph.get("VerbForm") and _lemma(verb.head) in IRREALIS | {"destiner", "permettre"}:
+        return False
+    return not _irrealis(verb)
 _DEFINITE = {"le", "la", "l'", "l’", "les"}
 
 
@@ -1762,6 +1774,9 @@ def _merged_arguments(
 
 def _keep(event: _Event, arguments: tuple[EventArgument, ...], earlier_types: set[str]) -> bool:
     """Precision first: an event nobody and nothing is attached to is kept only when it is news on its own."""
+    if event.lemma in _RELATION_NOUNS and not _carried(event):
+        # « la coopération entre la France et le Maroc a permis… »: a standing relation, no event
+        return False
     if arguments:
         return True
     if event.kind == "verb":
@@ -1774,6 +1789,8 @@ def _keep(event: _Event, arguments: tuple[EventArgument, ...], earlier_types: se
         return not (definite and event.type in earlier_types and event.date is None)  # « l'attaque » again
     if event.lemma in WEAK_TRIGGERS:
         return False
+    if event.lemma in _RELATION_NOUNS:
+        return _carried(event)
     # « ont lancé lundi l'exercice conjoint », « ont annoncé la création d'une unité spéciale »: a
     # verb that carries the noun makes it the sentence's news
     return event.verb is not None or event.report is not None
