@@ -424,10 +424,11 @@ def _objects(tok: Token) -> list[Token]:
         out.append(tok.head)
     for child in tok.children:
         if child.dep_ in {"obj", "obl:mod", "obl:arg", "obl"} and child.i > tok.i:
+            # « au siège d'Interpol à Lyon, un programme » parsed as an apposition of « siège »
             out.extend(
                 g
                 for g in child.children
-                if g.dep_ in {"nmod", "conj"} and g.pos_ in {"NOUN", "PROPN"} and _case_of(g) is None
+                if g.dep_ in {"nmod", "conj", "appos"} and g.pos_ in {"NOUN", "PROPN"} and _case_of(g) is None
             )
     if not out:
         # « a lancé mercredi à Addis-Abeba un programme » with the object hung elsewhere:
@@ -1752,6 +1753,8 @@ def _carried(event: _Event) -> bool:
     if "Inf" in verb.morph.get("VerbForm") and _lemma(verb.head) in IRREALIS | {"destiner", "permettre"}:
         return False
     return not _irrealis(verb)
+
+
 _DEFINITE = {"le", "la", "l'", "l’", "les"}
 
 
