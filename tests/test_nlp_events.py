@@ -484,3 +484,24 @@ def test_it_takes_a_standing_cooperation_for_no_event():
     entities, _, events = extract(text, names, [("mardi", "2024-03-12")])
     cooperation = one(events, "COOPERATION")
     assert args(cooperation, entities) == {("participant", "Rome"), ("participant", "Tunis")}
+
+
+def test_it_gives_an_unnamed_title_subject_the_person_named_as_subject_before():
+    text = (
+        "SM le Roi Mohammed VI a reçu mercredi le président mauritanien, M. Mohamed Ould Ghazouani. "
+        "Au cours de cet entretien, le Souverain et son hôte ont salué l'excellence des relations. "
+        "Cheikh Saif a été reçu par le ministre Abdelouafi Laftit. "
+        "Le responsable émirati s'est ensuite rendu à Casablanca."
+    )
+    names = [
+        ("Mohammed VI", "PER"),
+        ("Mohamed Ould Ghazouani", "PER"),
+        ("Saif", "PER"),
+        ("Abdelouafi Laftit", "PER"),
+        ("Casablanca", "GPE"),
+    ]
+    entities, _, events = extract(text, names, [("mercredi", "2024-03-13")])
+    praise = one(events, "PRAISE")
+    assert {a.role for a in praise.arguments} <= {"actor", "participant"}
+    assert {entities[a.entity].text for a in praise.arguments} == {"Mohammed VI", "Mohamed Ould Ghazouani"}
+    assert ("actor", "Saif") in args(one(events, "VISIT"), entities)

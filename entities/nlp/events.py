@@ -1411,7 +1411,10 @@ def _singular_antecedent(art: _Article, pronoun: Token) -> int | None:
         span = art.index.spans[index]
         if span is None:
             continue
-        if _start_token(art, index, span).dep_ in {"nsubj", "nsubj:pass"}:
+        start = _start_token(art, index, span)
+        if start.dep_ in {"flat:name", "appos"}:
+            start = start.head  # « Cheikh Saif »: the honorific heads the name
+        if start.dep_ in {"nsubj", "nsubj:pass"}:
             return index
     return None
 
@@ -1450,6 +1453,23 @@ def _plural_antecedents(art: _Article, events: list[_Event], subject: Token, fam
     return named[:count] if len(named) >= count else []
 
 
+def _unnamed_title(art: _Article, subject: Token) -> str | None:
+    """« le Souverain », « le responsable émirati »: "one" person named before.
+
+    « le Souverain et son hôte »: "several".
+    """
+    if _lemma(subject) not in PERSON_NOUNS or subject.morph.get("Number") == ["Plur"]:
+        return None
+    if any(art.entity_at(t) != -1 for t in subject.subtree) or subject.i in art.holder_at:
+        return None  # « le ministre Laftit », « le président de la Mauritanie »: named or qualified
+    if not any(c.dep_ == "det" and c.lower_ in {"le", "la", "l'", "l’", "ce", "cette"} for c in subject.children):
+        return None
+    if any(c.dep_ in {"nmod", "appos", "acl", "acl:relcl"} for c in subject.children):
+        return None
+    others = [c for c in subject.children if c.dep_ == "conj" and _lemma(c) in PERSON_NOUNS | {"hôte", "invité"}]
+    return "several" if others else "one"
+
+
 def _resolve_referring_subjects(art: _Article, events: list[_Event]) -> None:
     """« Il s'est entretenu avec… », « les deux ministres ont signé… »: give the event the subject it refers to.
 
@@ -1465,9 +1485,12 @@ def _resolve_referring_subjects(art: _Article, events: list[_Event]) -> None:
         if subject is None:
             continue
         rel = "PASS" if subject.dep_ == "nsubj:pass" else "SUBJ"
-        if subject.lower_ in _SINGULAR_PRONOUNS:
+        title = _unnamed_title(art, subject)
+        if subject.lower_ in _SINGULAR_PRONOUNS or title == "one":
             antecedent = _singular_antecedent(art, subject)
             found = [antecedent] if antecedent is not None else []
+        elif title == "several":
+            found = _plural_antecedents(art, events, subject, "PER")
         elif (family := _plural_family(subject)) is not None:
             found = _plural_antecedents(art, events, subject, family)
         else:
