@@ -166,7 +166,7 @@ ORG_NOUNS = _words(
 )
 AGREEMENT_OBJECTS = _words(
     "accord accords mémorandum convention protocole traité pacte partenariat déclaration feuille charte entente "
-    "arrangement lettre plan texte"
+    "arrangement lettre plan texte programme contrat"
 )
 LAUNCH_OBJECTS = _words(
     "programme plateforme initiative projet campagne mission stratégie plan mécanisme réseau système centre "
@@ -1703,7 +1703,7 @@ def _occasion_event(art: _Article, events: list[_Event], event: _Event) -> _Even
     first = art.doc[_sentence_start(event.trigger)]
     if not _OCCASION.match(art.doc.text, first.idx) or event.trigger.idx < first.idx:
         return None
-    before = [e for e in events if e.trigger.i < first.i and e.date is not None and not e.historical]
+    before = [e for e in events if e.trigger.i < first.i and e.date is not None and not _is_historical(art, e)]
     return max(before, key=lambda e: e.trigger.i, default=None)
 
 
