@@ -409,12 +409,14 @@ def test_it_gives_a_pronoun_subject_the_person_named_as_subject_before():
 def test_it_gives_les_deux_ministres_the_participants_of_the_meeting_before():
     text = (
         "Le ministre Abdelouafi Laftit a reçu mardi à Rabat son homologue Gérald Darmanin. "
-        "À l'issue de l'entretien, les deux ministres ont signé une déclaration conjointe."
+        "À l'issue de l'entretien, les deux ministres ont signé une déclaration conjointe. "
+        "Les deux parties ont également signé un programme de formation."
     )
     names = [("Abdelouafi Laftit", "PER"), ("Rabat", "GPE"), ("Gérald Darmanin", "PER")]
     entities, _, events = extract(text, names, [("mardi", "2024-03-12")])
-    agreement = one(events, "AGREEMENT")
+    agreement, programme = sorted((e for e in events if e.type == "AGREEMENT"), key=lambda e: e.trigger_start)
     assert args(agreement, entities) == {("participant", "Abdelouafi Laftit"), ("participant", "Gérald Darmanin")}
+    assert args(programme, entities) == args(agreement, entities)  # « les deux parties »
     # « À l'issue de l'entretien »: on the meeting's day, not the publication's
     assert agreement.date_value == "2024-03-12"
 

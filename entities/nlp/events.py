@@ -1375,12 +1375,12 @@ def _plural_family(subject: Token) -> str | None:
         return None
     if any(c.dep_ in {"nmod", "acl", "appos", "conj"} for c in subject.children):
         return None  # « les ministres de l'Intérieur de France et du Maroc »: they are named
-    lemma = _lemma(subject)
-    if lemma in _PLURAL_PEOPLE:
+    forms = {_lemma(subject), subject.lower_[:-1] if subject.lower_.endswith("s") else subject.lower_}
+    if forms & _PLURAL_PEOPLE:  # (the lemmatizer turns « parties » into « party »)
         return "PER"
-    if lemma in _PLURAL_STATES:
+    if forms & _PLURAL_STATES:
         return "GPE"
-    return "ANY" if lemma in _PLURAL_ANY else None
+    return "ANY" if forms & _PLURAL_ANY else None
 
 
 def _in_family(label: str, family: str) -> bool:
