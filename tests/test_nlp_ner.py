@@ -254,3 +254,17 @@ def test_it_keeps_arabic_names_whole_and_ties_the_short_form_to_them(nlp):
     short = [s for s in spans if s.text == "Saif"]
     assert short and short[0].group == full.group
     assert find(spans, "Faki").group == find(spans, "Moussa Faki Mahamat").group
+
+
+def test_it_mends_span_edges(nlp):
+    text = (
+        "Les soldats de la Mission de transition de l'UA patrouillent en Méditerranée occidentale, "
+        "au large des îles Canaries et dans le massif du Chaambi, lors de l'exercice « Gorée 2024 ». "
+        "Le secrétaire d'État américain Antony Blinken était présent."
+    )
+    spans = spans_of(nlp, text)
+    assert find(spans, "Mission de transition de l'UA").label == "ORG"
+    assert find(spans, "Méditerranée occidentale").label == "LOC"
+    assert find(spans, "Canaries").label == "LOC"
+    assert find(spans, "Chaambi").label == "LOC"
+    assert not [s for s in spans if s.text in {"Gorée", "État américain", "Méditerranée"}]

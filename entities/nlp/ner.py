@@ -86,7 +86,8 @@ PORTFOLIO_WORDS = _words(
     "agriculture culture travail transports environnement sports budget industrie énergie commerce "
     "coopération outre-mer solidarités solidarité logement numérique sécurité immigration intégration "
     "écologie tourisme communication recherche enseignement fonction publique anciens combattants "
-    "relations extérieures africaines africains étrangers marocains résidant l'étranger"
+    "relations extérieures africaines africains africaine africain étrangers marocains résidant l'étranger "
+    "coopération francophonie état"
 )
 PORTFOLIO_LINKS = _words("de du des d' d’ l' l’ la aux à et")
 # Institutions whose name goes on with a portfolio (« ministère de l'Intérieur »).
@@ -323,6 +324,7 @@ def fix_entities(doc: Doc) -> Doc:
     mentions = _add_acronyms(doc, mentions)
     mentions = _resolve_anaphors(doc, mentions, [s for s in ruler_spans if s.label_ == ANAPHOR], lexicon)
     mentions = _repeat_names(doc, mentions)
+    mentions = _polish_edges(doc, mentions)
     _harmonise_labels(doc, mentions, lexicon)
     result = _build_spans(doc, mentions, lexicon)
     doc.ents = [Span(doc, m.start, m.end, label=m.label) for m in mentions]
@@ -387,7 +389,11 @@ def _after_portfolio_head(doc: Doc, start: int, lexicon: Lexicon) -> str | None:
     if doc[start].lower_ not in PORTFOLIO_WORDS:
         return None
     i = start - 1
-    while i >= 0 and start - i <= 3 and doc[i].lower_ in PORTFOLIO_LINKS:
+    # « ministre des Affaires étrangères, de la Coopération africaine et des… »: back over the
+    # links and the portfolios before it, to the title
+    while i >= 0 and start - i <= 12 and (
+        doc[i].lower_ in PORTFOLIO_LINKS or doc[i].lower_ in PORTFOLIO_WORDS or doc[i].text == ","
+    ):
         i -= 1
     if i < 0 or i == start - 1:
         return None
@@ -677,6 +683,14 @@ def _merge_forces(mentions: list[_Mention], forces: list[Span]) -> list[_Mention
     """
     out = list(mentions)
     for span in forces:
+        doc = span.doc
+        if span.start >= 2 and doc[span.start - 1].lower_ in ("d'", "d’") and doc[span.start - 2].lower_ in (
+            "secrétaire",
+            "ministre",
+            "secrétaires",
+            "ministres",
+        ):
+            continue  # « secrétaire d'État américain »: a title, not the American state
         overlapping = [m for m in out if m.overlaps(span.start, span.end)]
         if all(span.start <= m.start and m.end <= span.end for m in overlapping):
             for m in overlapping:
@@ -802,6 +816,50 @@ def _repeat_names(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
     return mentions
 
 
+# A name does not end with these; when another name follows (« Mission de transition de l' » +
+# « UA »), the two are one name.
+TRAILING_FUNCTION_WORDS = _words("de du des d' d’ la le les l' l’ et au aux à en pour")
+# Compass adjectives that go on a place's name (« Méditerranée occidentale »).
+COMPASS_ADJECTIVES = _words(
+    "occidental occidentale occidentaux occidentales oriental orientale orientaux orientales central centrale "
+    "centraux centrales septentrional septentrionale méridional méridionale"
+)
+
+
+def _polish_edges(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
+    """Mend span edges every source gets wrong now and then.
+
+    « Garde civile et de la » loses its dangling words; « Mission de transition de l' » + « UA »
+    become one organisation; « Méditerranée » takes « occidentale »; a name inside quotes with a
+    year (« exercice « Gorée 2024 » ») names an exercise, not a place.
+    """
+    out: list[_Mention] = []
+    mentions = sorted(mentions, key=lambda m: m.start)
+    i = 0
+    while i < len(mentions):
+        m = mentions[i]
+        if m.end - m.start > 1 and doc[m.end - 1].lower_ in TRAILING_FUNCTION_WORDS:
+            nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+            if nxt is not None and nxt.start == m.end and m.label == "ORG" and nxt.label in ("ORG", "GPE", "LOC"):
+                m.end = nxt.end
+                m.links.extend(nxt.links)
+                i += 1  # the next one is now inside this name
+            else:
+                while m.end - m.start > 1 and doc[m.end - 1].lower_ in TRAILING_FUNCTION_WORDS:
+                    m.end -= 1
+        compass = m.end < len(doc) and doc[m.end].lower_ in COMPASS_ADJECTIVES
+        if m.label in ("LOC", "GPE") and compass and not any(o.start == m.end for o in mentions):
+            m.end += 1
+            m.label, m.key = "LOC", ""  # a region of the place: another name
+        quoted = m.start > 0 and doc[m.start - 1].text in ("«", '"', "“")
+        if quoted and m.end < len(doc) and doc[m.end].like_num and len(doc[m.end].text) == 4 and m.label != "PER":
+            i += 1
+            continue  # « Gorée 2024 », « African Lion 2024 »: an exercise's name
+        out.append(m)
+        i += 1
+    return out
+
+
 def _harmonise_labels(doc: Doc, mentions: list[_Mention], lexicon: Lexicon) -> None:
     """One name, one label per article; persons' last names are persons; places split GPE / LOC."""
     surnames: set[str] = set()
@@ -820,11 +878,19 @@ def _harmonise_labels(doc: Doc, mentions: list[_Mention], lexicon: Lexicon) -> N
             m.label = votes[text].most_common(1)[0][0]
         if m.label == "LOC" and not m.key:
             m.label = _place_label(doc[m.start : m.end])
+        elif m.label == "GPE" and _place_label(doc[m.start : m.end]) == "LOC":
+            m.label = "LOC"  # « les îles Canaries »: the noun before says what kind of place
 
 
 def _place_label(span: Span) -> str:
-    """LOC for natural and geographic areas (« mer Rouge », « Moyen-Orient »), else GPE."""
-    if span[0].lower_ in LOC_HEADS or span.text.endswith(LOC_SUFFIXES):
+    """LOC for natural and geographic areas (« mer Rouge », « Moyen-Orient », « îles Canaries »,
+    « massif du Chaambi »), else GPE."""
+    if span[0].lower_ in LOC_HEADS or span.text.endswith(LOC_SUFFIXES) or span[-1].lower_ in COMPASS_ADJECTIVES:
+        return "LOC"
+    before = span.start - 1
+    while before >= 0 and span.doc[before].lower_ in ("du", "de", "des", "d'", "d’", "la", "l'", "l’"):
+        before -= 1
+    if before >= 0 and before < span.start and span.doc[before].lower_ in LOC_HEADS:
         return "LOC"
     return "GPE"
 
