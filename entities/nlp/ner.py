@@ -391,8 +391,10 @@ def _after_portfolio_head(doc: Doc, start: int, lexicon: Lexicon) -> str | None:
     i = start - 1
     # « ministre des Affaires étrangères, de la Coopération africaine et des… »: back over the
     # links and the portfolios before it, to the title
-    while i >= 0 and start - i <= 12 and (
-        doc[i].lower_ in PORTFOLIO_LINKS or doc[i].lower_ in PORTFOLIO_WORDS or doc[i].text == ","
+    while (
+        i >= 0
+        and start - i <= 12
+        and (doc[i].lower_ in PORTFOLIO_LINKS or doc[i].lower_ in PORTFOLIO_WORDS or doc[i].text == ",")
     ):
         i -= 1
     if i < 0 or i == start - 1:
@@ -684,11 +686,16 @@ def _merge_forces(mentions: list[_Mention], forces: list[Span]) -> list[_Mention
     out = list(mentions)
     for span in forces:
         doc = span.doc
-        if span.start >= 2 and doc[span.start - 1].lower_ in ("d'", "d’") and doc[span.start - 2].lower_ in (
-            "secrétaire",
-            "ministre",
-            "secrétaires",
-            "ministres",
+        if (
+            span.start >= 2
+            and doc[span.start - 1].lower_ in ("d'", "d’")
+            and doc[span.start - 2].lower_
+            in (
+                "secrétaire",
+                "ministre",
+                "secrétaires",
+                "ministres",
+            )
         ):
             continue  # « secrétaire d'État américain »: a title, not the American state
         overlapping = [m for m in out if m.overlaps(span.start, span.end)]
