@@ -19,9 +19,11 @@ Conventions (so the figures can be compared from one run to the next):
   neither is a definite noun that retells the event just reported without a date of its own
   (« L'attaque a été revendiquée par les Shebab »): what it adds (the claimant) goes to that
   event. (d05 and d21 were rewritten to this convention when the extraction adopted it.)
-- Arguments are entity mentions in the trigger's sentence (no coreference across
-  sentences), one role each: actor, participant (conjoined subjects of a symmetric
-  event), counterpart, target, organisation, location.
+- Arguments are entity mentions in the trigger's sentence, one role each: actor,
+  participant (conjoined subjects of a symmetric event), counterpart, target,
+  organisation, location. A subject that refers back (« il », « les deux
+  responsables », « le Souverain ») stands for the people it refers to (d01 was
+  rewritten to this when the extraction learnt it).
 - The gold date is the one the design asks for: the date in the trigger's clause,
   else the date of the clause a relative or conjoined verb hangs from, else the
   publication date; historical events carry their own date and historical=true.

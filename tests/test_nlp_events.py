@@ -507,3 +507,25 @@ def test_it_gives_an_unnamed_title_subject_the_person_named_as_subject_before():
     assert {a.role for a in praise.arguments} <= {"actor", "participant"}
     assert {entities[a.entity].text for a in praise.arguments} == {"Mohammed VI", "Mohamed Ould Ghazouani"}
     assert ("actor", "Saif") in args(one(events, "VISIT"), entities)
+
+
+def test_it_reads_a_name_then_an_inserted_participle():
+    text = (
+        "Afripol, créé en 2014 à Alger, a signé en 2016 un accord avec Interpol. "
+        "Les ministres ont évoqué l'Alliance des États du Sahel (AES), créée le 16 septembre 2023 par la charte "
+        "du Liptako-Gourma."
+    )
+    names = [
+        ("Afripol", "ORG"),
+        ("Alger", "GPE"),
+        ("Interpol", "ORG"),
+        ("Alliance des États du Sahel", "ORG"),
+        ("AES", "ORG"),
+        ("Liptako-Gourma", "LOC"),
+    ]
+    dates = [("en 2014", "2014", "year"), ("en 2016", "2016", "year"), ("le 16 septembre 2023", "2023-09-16")]
+    entities, _, events = extract(text, names, dates)
+    afripol, aes = sorted((e for e in events if e.type == "FOUNDING"), key=lambda e: e.trigger_start)
+    assert ("organisation", "Afripol") in args(afripol, entities) and afripol.date_value == "2014"
+    assert args(aes, entities) == {("organisation", "Alliance des États du Sahel")}
+    assert ("actor", "Afripol") in args(one(events, "AGREEMENT"), entities)

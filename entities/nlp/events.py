@@ -596,6 +596,8 @@ def _verb_type(art: _Article, tok: Token, reflexive: bool, special: str | None) 
     if lemma == "retirer":
         return kind if any(art.orgish(c) for c in tok.children if _case_of(c) == "de") else None
     if lemma in {"créer", "fonder", "instituer"}:
+        if _inserted(tok) and (before := _entity_before_comma(art, tok)) is not None:
+            return kind if art.entities[before].label in {"ORG", "MISC"} else None  # « l'AES, créée en 2023 »
         return kind if any(art.orgish(o) for o in objs) else None
     if lemma == "lancer":
         if obj_lemmas & ATTACK_OBJECTS:
@@ -1220,8 +1222,8 @@ def _role(event: _Event, rel: str, label: str, via: str, kind: str) -> str | Non
     if kind == "host":  # « tués lundi dans une embuscade ... dans le nord du Burkina Faso »
         return "location" if place and rel in {"AT", "AT_NESTED"} else None
     if rel in {"SUBJ", "AGENT"}:
-        if rel == "SUBJ" and via == "noun":
-            return None
+        if via == "noun" and (rel == "SUBJ" or t == "FOUNDING"):
+            return None  # « créée par la charte du Liptako-Gourma »: the name qualifies the agent
         if event.host and place:
             return "location"
         if t in {"MEETING", "EXERCISE"} and via == "group" and org:
@@ -1337,6 +1339,7 @@ def _collect_arguments(art: _Article, events: list[_Event], anchors: dict[int, l
         _borrow_from_outer(events, event)
         if event.type == "MEMBERSHIP" and not _has_role(event, "organisation"):
             _member_of(art, event)
+    _inserted_participles(art, events)
     _resolve_referring_subjects(art, events)
 
 
@@ -1566,11 +1569,60 @@ def _has_role(event: _Event, role: str) -> bool:
     return any(r[0] == role for r in event.raw)
 
 
+def _entity_before_comma(art: _Article, tok: Token) -> int | None:
+    """« l'Alliance des États du Sahel (AES), créée… », « Afripol, créé en 2014… »: the name the comma follows."""
+    doc = art.doc
+    k = tok.i - 1
+    if k < 0 or doc[k].text != ",":
+        return None
+    k -= 1
+    if k >= 2 and doc[k].text == ")" and doc[k - 2].text == "(":
+        k -= 3  # a parenthesised acronym of the same name
+    if k < 0:
+        return None
+    index = art.entity_at(doc[k])
+    return index if index != -1 else None
+
+
+def _inserted_participles(art: _Article, events: list[_Event]) -> None:
+    """A name, then a participle clause between commas (« Afripol, créé en 2014 à Alger, a signé… »).
+
+    The parser hangs the participle on the main verb and leaves the name alone: the name is
+    what the participle says (what was created) and the main verb's subject.
+    """
+    for event in events:
+        if event.kind != "verb":
+            continue
+        pred = event.trigger
+        participles = [pred] if _inserted(pred) else []
+        participles += [c for c in pred.children if c.i < pred.i and _inserted(c)]
+        for participle in participles:
+            index = _entity_before_comma(art, participle)
+            if index is None or any(r[1] == index for r in event.raw):
+                continue
+            label = art.entities[index].label
+            if participle is pred:
+                role = _role(event, "PASS", label, "", "verb")
+                rel = "PASS"
+            elif not any(r[2] in {"SUBJ", "AGENT"} for r in event.raw) and _subject_token(pred) is None:
+                role, rel = _role(event, "SUBJ", label, "", "verb"), "SUBJ"
+            else:
+                continue
+            if role is not None:
+                event.raw.append((role, index, rel))
+
+
+def _inserted(tok: Token) -> bool:
+    return "Part" in tok.morph.get("VerbForm") and tok.dep_ in {"advcl", "acl", "conj"} and tok.i > 0
+
+
 def _subject_fallback(art: _Article, event: _Event) -> None:
     """« Rabat et Madrid ont créé... » parsed without a subject: the names right before the verb."""
     pred = event.verb
     if pred is None or any(r[2] in {"SUBJ", "AGENT"} for r in event.raw):
         return
+    if _inserted(pred) and _lemma(pred) not in {"réunir", "retrouver", "entretenir", "rendre"}:
+        return  # « Afripol, créé en 2014 »: the name before the comma is what was done, not who did it
     if pred.dep_ == "xcomp":  # « Rome et Tunis ont convenu de renforcer leur coopération »
         pred = _enclosing_verb(pred) or pred
     if any(c.dep_.startswith("nsubj") for c in pred.children) or pred.dep_ in {"acl", "acl:relcl", "conj"}:
