@@ -20,6 +20,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from articles.bulk import insert_rows
 from articles.models import Article, AuditEntry
 from articles.services import articles_mark_extracted
 from entities.models import (
@@ -36,6 +37,7 @@ from entities.models import (
 )
 from entities.nlp.ner import header_entity
 from entities.nlp.normalize import name_key
+from entities.nlp.types import EventArgument as ArgumentSpan
 from entities.nlp.types import ExtractionResult
 
 
@@ -73,25 +75,82 @@ class _Earlier:
     events: list[Event] = field(default_factory=list)
 
 
+# The run's new rows, as plain objects rather than model instances: building and
+# saving thousands of those per batch was most of the store's Python work, which
+# holds the GIL while the worker's main thread wants it for spaCy. They get their
+# primary keys when inserted, before the rows that point to them are written.
+
+
+@dataclass(slots=True, eq=False)
+class _NewMention:
+    start: int
+    end: int
+    text: str
+    label: str
+    confidence: float
+    group: int
+    entity_id: int | None = None
+    pk: int | None = None
+
+
+@dataclass(slots=True, eq=False)
+class _NewDate:
+    start: int
+    end: int
+    text: str
+    value: str
+    precision: str
+    end_value: str
+    confidence: float
+    pk: int | None = None
+
+
+@dataclass(slots=True, eq=False)
+class _NewRole:
+    start: int
+    end: int
+    text: str
+    role: str
+    holder: Mention | _NewMention | None
+    of_entity_id: int | None
+    of_name: str
+    confidence: float
+
+
+@dataclass(slots=True, eq=False)
+class _NewEvent:
+    type: str
+    trigger_start: int
+    trigger_end: int
+    trigger_text: str
+    sentence_start: int
+    sentence_end: int
+    date: DateMention | _NewDate | None
+    date_value: str
+    date_precision: str
+    location_id: int | None
+    historical: bool
+    confidence: float
+    arguments: tuple[ArgumentSpan, ...]
+    pk: int | None = None
+
+
 @dataclass
 class _Plan:
     """One article's rows, built in memory before anything is inserted."""
 
     item: ExtractionToStore
     earlier: _Earlier
-    mentions: dict[int, Mention | None] = field(default_factory=dict)
-    new_mentions: list[tuple[Mention, int]] = field(default_factory=list)
-    dates: dict[int, DateMention | None] = field(default_factory=dict)
-    new_dates: list[DateMention] = field(default_factory=list)
-    roles: list[Role] = field(default_factory=list)
-    events: list[tuple[Event, tuple]] = field(default_factory=list)
+    mentions: dict[int, Mention | _NewMention | None] = field(default_factory=dict)
+    new_mentions: list[_NewMention] = field(default_factory=list)
+    dates: dict[int, DateMention | _NewDate | None] = field(default_factory=dict)
+    new_dates: list[_NewDate] = field(default_factory=list)
+    roles: list[_NewRole] = field(default_factory=list)
+    events: list[_NewEvent] = field(default_factory=list)
     # (field, text as written, name, label) of the places and agencies in the article's header
     header: list[tuple[str, str, str, str]] = field(default_factory=list)
-    header_entities: list[tuple[str, str, Entity]] = field(default_factory=list)
-
-
-# Rows per INSERT: PostgreSQL's server-side binding allows at most 65535 parameters per statement.
-_BULK_ROWS = 2000
+    # (field, text as written, entity id)
+    header_entities: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 def extraction_store(
@@ -155,19 +214,76 @@ def extraction_store_many(*, items: Sequence[ExtractionToStore]) -> dict[int, Ex
                 for plan in plans
             ]
         )
-        for plan, run in zip(plans, runs, strict=True):
-            for row in (*(m for m, _ in plan.new_mentions), *plan.new_dates, *plan.roles, *(e for e, _ in plan.events)):
-                row.run = run
-        Mention.objects.bulk_create([m for plan in plans for m, _ in plan.new_mentions], batch_size=_BULK_ROWS)
-        DateMention.objects.bulk_create([d for plan in plans for d in plan.new_dates], batch_size=_BULK_ROWS)
-        Role.objects.bulk_create([r for plan in plans for r in plan.roles], batch_size=_BULK_ROWS)
-        Event.objects.bulk_create([e for plan in plans for e, _ in plan.events], batch_size=_BULK_ROWS)
-        EventArgument.objects.bulk_create(
-            [argument for plan in plans for argument in _event_arguments(plan)], batch_size=_BULK_ROWS
-        )
+        _insert_plans(plans, runs)
         _store_header(plans, runs)
         articles_mark_extracted(list(todo))
     return {run.article_id: run for run in runs}
+
+
+def _insert_plans(plans: list[_Plan], runs: list[ExtractionRun]) -> None:
+    """Insert the plans' mentions, dates, roles, events and event arguments: each needs the ids of those before."""
+    mentions = [
+        (m, plan.item.article_id, run.pk) for plan, run in zip(plans, runs, strict=True) for m in plan.new_mentions
+    ]
+    ids = insert_rows(
+        Mention,
+        ("article_id", "start", "end", "text", "label", "confidence", "entity_id", "run_id"),
+        [
+            (article_id, m.start, m.end, m.text, m.label, m.confidence, m.entity_id, run_id)
+            for m, article_id, run_id in mentions
+        ],
+        with_ids=True,
+    )
+    for (m, _, _), pk in zip(mentions, ids, strict=True):
+        m.pk = pk
+    dates = [(d, plan.item.article_id, run.pk) for plan, run in zip(plans, runs, strict=True) for d in plan.new_dates]
+    ids = insert_rows(
+        DateMention,
+        ("article_id", "start", "end", "text", "value", "precision", "end_value", "confidence", "run_id"),
+        [
+            (article_id, d.start, d.end, d.text, d.value, d.precision, d.end_value, d.confidence, run_id)
+            for d, article_id, run_id in dates
+        ],
+        with_ids=True,
+    )
+    for (d, _, _), pk in zip(dates, ids, strict=True):
+        d.pk = pk
+    insert_rows(
+        Role,
+        ("article_id", "start", "end", "text", "role", "holder_id", "of_entity_id", "of_name", "confidence", "run_id"),
+        [
+            (
+                plan.item.article_id, r.start, r.end, r.text, r.role, r.holder.pk if r.holder is not None else None,
+                r.of_entity_id, r.of_name, r.confidence, run.pk,
+            )
+            for plan, run in zip(plans, runs, strict=True)
+            for r in plan.roles
+        ],
+    )  # fmt: skip
+    events = [(e, plan.item.article_id, run.pk) for plan, run in zip(plans, runs, strict=True) for e in plan.events]
+    ids = insert_rows(
+        Event,
+        (
+            "article_id", "type", "trigger_start", "trigger_end", "trigger_text", "sentence_start", "sentence_end",
+            "date_id", "date_value", "date_precision", "location_id", "historical", "confidence", "run_id",
+        ),
+        [
+            (
+                article_id, e.type, e.trigger_start, e.trigger_end, e.trigger_text, e.sentence_start, e.sentence_end,
+                e.date.pk if e.date is not None else None, e.date_value, e.date_precision, e.location_id,
+                e.historical, e.confidence, run_id,
+            )
+            for e, article_id, run_id in events
+        ],
+        with_ids=True,
+    )  # fmt: skip
+    for (e, _, _), pk in zip(events, ids, strict=True):
+        e.pk = pk
+    insert_rows(
+        EventArgument,
+        ("event_id", "role", "entity_id", "mention_id"),
+        [argument for plan in plans for argument in _event_arguments(plan)],
+    )
 
 
 def _earlier_facts(article_ids: list[int]) -> dict[int, _Earlier]:
@@ -199,7 +315,7 @@ def _earlier_facts(article_ids: list[int]) -> dict[int, _Earlier]:
 
 def _plan_mentions(plan: _Plan) -> None:
     """The run's mention suggestions and, per entity index, the mention standing for it."""
-    article_id, result = plan.item.article_id, plan.item.result
+    result = plan.item.result
     blocks = []
     for m in plan.earlier.mentions:  # spans where a person already decided something, under the labels concerned
         blocks.append(_Block(m.start, m.end, m.label))
@@ -216,15 +332,8 @@ def _plan_mentions(plan: _Plan) -> None:
             plan.mentions[index] = None
             continue
         seen.add(key)
-        mention = Mention(
-            article_id=article_id,
-            start=span.start,
-            end=span.end,
-            text=span.text[:500],
-            label=span.label,
-            confidence=round(span.confidence, 3),
-        )
-        plan.new_mentions.append((mention, span.group))
+        mention = _NewMention(span.start, span.end, span.text[:500], span.label, round(span.confidence, 3), span.group)
+        plan.new_mentions.append(mention)
         plan.mentions[index] = mention
 
 
@@ -238,18 +347,19 @@ def _plan_header(plan: _Plan, dateline_place: str, agency: str) -> None:
     ):
         found = header_entity(text, default_label)
         if found is not None and name_key(found[0]):
-            plan.header.append((field_name, text.strip()[:200], *found))
+            plan.header.append((field_name.value, text.strip()[:200], *found))
 
 
 def _store_header(plans: list[_Plan], runs: list[ExtractionRun]) -> None:
     HeaderEntity.objects.filter(article_id__in=[plan.item.article_id for plan in plans]).delete()
-    HeaderEntity.objects.bulk_create(
+    insert_rows(
+        HeaderEntity,
+        ("article_id", "field", "text", "entity_id", "run_id"),
         [
-            HeaderEntity(article_id=plan.item.article_id, field=field_name, text=text, entity=entity, run=run)
+            (plan.item.article_id, field_name, text, entity_id, run.pk)
             for plan, run in zip(plans, runs, strict=True)
-            for field_name, text, entity in plan.header_entities
+            for field_name, text, entity_id in plan.header_entities
         ],
-        batch_size=_BULK_ROWS,
     )
 
 
@@ -262,8 +372,11 @@ def _wanted_entities(result: ExtractionResult, needed: set[int]) -> tuple[dict, 
         name, label, aliases = groups.get(span.group, (span.canonical, span.label, set()))
         aliases |= {span.text, *span.aliases}
         groups[span.group] = (name, label, aliases)
-    wanted = {(label, name_key(name)): (name, aliases) for name, label, aliases in groups.values() if name_key(name)}
-    keys = {group: (label, name_key(name)) for group, (name, label, _) in groups.items() if name_key(name)}
+    keys, wanted = {}, {}
+    for group, (name, label, aliases) in groups.items():
+        if key := name_key(name):
+            keys[group] = (label, key)
+            wanted[(label, key)] = (name, aliases)
     return keys, wanted
 
 
@@ -276,25 +389,30 @@ def _link_entities(plans: list[_Plan]) -> None:
     keys_by_plan = []
     wanted: dict[tuple[str, str], tuple[str, set[str]]] = {}
     for plan in plans:
-        keys, article_wanted = _wanted_entities(plan.item.result, {group for _, group in plan.new_mentions})
+        keys, article_wanted = _wanted_entities(plan.item.result, {m.group for m in plan.new_mentions})
         keys_by_plan.append(keys)
         for key, value in article_wanted.items():
             wanted.setdefault(key, value)
         for _field, text, name, label in plan.header:
             wanted.setdefault((label, name_key(name)), (name, {text}))
-    existing: dict[tuple[str, str], Entity] = {}
-    for entity in Entity.objects.filter(key__in={k for _, k in wanted}, merged_into=None).order_by("pk"):
-        existing.setdefault((entity.label, entity.key), entity)
+    existing: dict[tuple[str, str], int] = {}
+    for pk, label, key in (
+        Entity.objects.filter(key__in={k for _, k in wanted}, merged_into=None)
+        .order_by("pk")
+        .values_list("pk", "label", "key")
+    ):
+        existing.setdefault((label, key), pk)
     missing = [
-        Entity(name=name[:300], label=label, key=key[:300], aliases=sorted(a for a in aliases if a != name))
+        (name[:300], label, key[:300], sorted(a for a in aliases if a != name))
         for (label, key), (name, aliases) in wanted.items()
         if (label, key) not in existing
     ]
-    for entity in Entity.objects.bulk_create(missing, batch_size=_BULK_ROWS):
-        existing[(entity.label, entity.key)] = entity
+    ids = insert_rows(Entity, ("name", "label", "key", "aliases"), missing, with_ids=True)
+    for (_, label, key, _), pk in zip(missing, ids, strict=True):
+        existing[(label, key)] = pk
     for plan, keys in zip(plans, keys_by_plan, strict=True):
-        for mention, group in plan.new_mentions:
-            mention.entity = existing[keys[group]] if group in keys else None
+        for mention in plan.new_mentions:
+            mention.entity_id = existing[keys[mention.group]] if mention.group in keys else None
         plan.header_entities = [
             (field_name, text, existing[(label, name_key(name))]) for field_name, text, name, label in plan.header
         ]
@@ -307,15 +425,14 @@ def _plan_dates(plan: _Plan) -> None:
             existing = kept[(span.start, span.end)]
             plan.dates[index] = existing if existing.status != Status.REJECTED else None
             continue
-        date = DateMention(
-            article_id=plan.item.article_id,
-            start=span.start,
-            end=span.end,
-            text=span.text[:300],
-            value=span.value,
-            precision=span.precision,
-            end_value=span.end_value or "",
-            confidence=round(span.confidence, 3),
+        date = _NewDate(
+            span.start,
+            span.end,
+            span.text[:300],
+            span.value,
+            span.precision,
+            span.end_value or "",
+            round(span.confidence, 3),
         )
         kept[(span.start, span.end)] = date
         plan.new_dates.append(date)
@@ -331,16 +448,15 @@ def _plan_roles(plan: _Plan) -> None:
         holder = plan.mentions.get(span.holder) if span.holder is not None else None
         of = plan.mentions.get(span.of) if span.of is not None else None
         plan.roles.append(
-            Role(
-                article_id=plan.item.article_id,
-                start=span.start,
-                end=span.end,
-                text=span.text[:500],
-                role=span.role[:300],
-                holder=holder,
-                of_entity=of.entity if of is not None else None,
-                of_name=(span.of_name or "")[:200],
-                confidence=round(span.confidence, 3),
+            _NewRole(
+                span.start,
+                span.end,
+                span.text[:500],
+                span.role[:300],
+                holder,
+                of.entity_id if of is not None else None,
+                (span.of_name or "")[:200],
+                round(span.confidence, 3),
             )
         )
 
@@ -354,36 +470,36 @@ def _plan_events(plan: _Plan) -> None:
         ):
             continue  # a person decided on this event (or the run repeats itself)
         location = next((plan.mentions.get(a.entity) for a in span.arguments if a.role == "location"), None)
-        event = Event(
-            article_id=plan.item.article_id,
-            type=span.type,
-            trigger_start=span.trigger_start,
-            trigger_end=span.trigger_end,
-            trigger_text=span.trigger_text[:300],
-            sentence_start=span.sentence_start,
-            sentence_end=span.sentence_end,
-            date=plan.dates.get(span.date) if span.date is not None else None,
-            date_value=span.date_value or "",
-            date_precision=span.date_precision or "",
-            location=location.entity if location is not None else None,
-            historical=span.historical,
-            confidence=round(span.confidence, 3),
+        event = _NewEvent(
+            span.type,
+            span.trigger_start,
+            span.trigger_end,
+            span.trigger_text[:300],
+            span.sentence_start,
+            span.sentence_end,
+            plan.dates.get(span.date) if span.date is not None else None,
+            span.date_value or "",
+            span.date_precision or "",
+            location.entity_id if location is not None else None,
+            span.historical,
+            round(span.confidence, 3),
+            tuple(span.arguments),
         )
         decided.append(event)
-        plan.events.append((event, span.arguments))
+        plan.events.append(event)
 
 
-def _event_arguments(plan: _Plan) -> list[EventArgument]:
-    """The arguments of the plan's events, once these and their mentions have their primary keys."""
+def _event_arguments(plan: _Plan) -> list[tuple[int, str, int | None, int]]:
+    """(event, role, entity, mention) of the plan's events' arguments, once these and their mentions have their ids."""
     arguments = []
-    for event, spans in plan.events:
+    for event in plan.events:
         seen = set()
-        for argument in spans:
+        for argument in event.arguments:
             mention = plan.mentions.get(argument.entity)
             if mention is None or (argument.role, mention.pk) in seen:
                 continue
             seen.add((argument.role, mention.pk))
-            arguments.append(EventArgument(event=event, role=argument.role, entity=mention.entity, mention=mention))
+            arguments.append((event.pk, argument.role, mention.entity_id, mention.pk))
     return arguments
 
 

@@ -237,3 +237,18 @@ def test_it_refuses_a_correction_outside_the_text(article, owner):
     mention = Mention.objects.get()
     with pytest.raises(services.ReviewError):
         services.mention_correct(actor=owner, mention=mention, start=5, end=len(TEXT) + 10, label="GPE")
+
+
+def test_it_reports_rows_that_break_a_constraint_as_the_orm_would(article):
+    # The store's fallback (one article at a time) and the task's retries tell errors apart by Django's classes.
+    from django.db import IntegrityError, transaction
+
+    from articles.bulk import insert_rows
+
+    columns = ("article_id", "start", "end", "text", "label")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_rows(Mention, columns, [(article.pk, 3, 8, "Hassa", "PER"), (article.pk, 3, 8, "Hassa", "PER")])
+    assert not Mention.objects.exists()
+    ids = insert_rows(Mention, columns, [(article.pk, 3, 8, "Hassa", "PER")], with_ids=True)
+    mention = Mention.objects.get(pk=ids[0])
+    assert (mention.origin, mention.status, mention.confidence) == (Origin.MODEL, Status.SUGGESTED, 1.0)
