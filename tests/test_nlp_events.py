@@ -529,3 +529,12 @@ def test_it_reads_a_name_then_an_inserted_participle():
     assert ("organisation", "Afripol") in args(afripol, entities) and afripol.date_value == "2014"
     assert args(aes, entities) == {("organisation", "Alliance des États du Sahel")}
     assert ("actor", "Afripol") in args(one(events, "AGREEMENT"), entities)
+
+
+def test_it_reads_a_fronted_reception():
+    text = "Reçu par le président Kaïs Saïed au palais de Carthage, M. Piantedosi a ensuite rencontré Kamel Feki."
+    names = [("Kaïs Saïed", "PER"), ("Carthage", "GPE"), ("Piantedosi", "PER"), ("Kamel Feki", "PER")]
+    entities, _, events = extract(text, names)
+    received, met = sorted((e for e in events if e.type == "MEETING"), key=lambda e: e.trigger_start)
+    assert {("actor", "Kaïs Saïed"), ("counterpart", "Piantedosi")} <= args(received, entities)
+    assert args(met, entities) == {("actor", "Piantedosi"), ("counterpart", "Kamel Feki")}

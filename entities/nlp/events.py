@@ -262,6 +262,9 @@ def _build_matcher(vocab: Vocab) -> DependencyMatcher:
     # « Réunis à Bruxelles, les ministres... »: the tagger often takes the fronted participle for a name
     fronted = {"LOWER": {"IN": ["réunis", "réunies", "réuni", "réunie"]}, "IS_SENT_START": True}
     matcher.add("FRONTED_REUNIS", [[_node(fronted)]])
+    # « Reçu par le président Kaïs Saïed, M. Piantedosi a… »: the one received is the main subject
+    received = {"LOWER": {"IN": ["reçu", "reçue", "reçus", "reçues", "accueilli", "accueillie", "accueillis"]}}
+    matcher.add("FRONTED_RECU", [[_node({**received, "IS_SENT_START": True})]])
     return matcher
 
 
@@ -725,6 +728,9 @@ def _find_triggers(art: _Article) -> list[_Event]:
         elif name == "FRONTED_REUNIS" and doc[tokens[0]].pos_ != "VERB":
             special[tokens[0]] = "MEETING"
             fronted.add(tokens[0])
+        elif name == "FRONTED_RECU" and any(_case_of(c) == "par" for c in doc[tokens[0]].subtree):
+            special[tokens[0]] = "MEETING"
+            fronted.add(tokens[0])
     events: list[_Event] = []
     for i in sorted(verbs | set(special)):
         tok = doc[i]
@@ -738,7 +744,7 @@ def _find_triggers(art: _Article) -> list[_Event]:
     verb_events = {e.trigger.i: e for e in events}
     for event in list(events):
         # « a rejoint l'OTAN, devenant le 31e membre de l'Alliance »: the same event told twice
-        if event.trigger.dep_ in {"advcl", "xcomp", "acl", "conj"}:
+        if event.trigger.dep_ in {"advcl", "xcomp", "acl", "conj"} and not event.fronted:
             outer = verb_events.get(art.governor(event.trigger).i)
             same = outer is not None and outer is not event and outer.type == event.type
             if same and (event.trigger.dep_ != "conj" or event.type == "MEMBERSHIP"):
@@ -923,7 +929,7 @@ def _anchors(art: _Article, events: list[_Event]) -> dict[int, list[tuple[_Event
         if event.fronted:
             subject, main = _fronted_subject(event.trigger)
             add(main, event, "host")
-            kind = "subj"
+            kind = "pass" if event.lemma in {"recevoir", "accueillir"} else "subj"
         elif event.verb is not None:
             subject, kind = _borrowed_subject(art, event.verb)
         elif event.type == "VISIT" and _case_of(event.trigger) == "en" and art.personish(event.trigger.head):
@@ -975,7 +981,7 @@ def _fronted_subject(tok: Token) -> tuple[Token | None, Token | None]:
     if comma is None:
         return None, None
     for t in doc[comma + 1 : _sentence_end(tok)]:
-        if t.dep_ == "nsubj":
+        if t.dep_ in {"nsubj", "nsubj:pass"}:
             return t, t.head
     return None, None
 
@@ -1176,6 +1182,10 @@ def _relation(att: _Attachment, entity_start: int) -> str | None:
             return None  # a name or apposition on the noun
         dep = att.top.dep_
         if dep == "nsubj:pass":
+            verb = att.top.head
+            active = verb.pos_ == "VERB" and any(c.dep_ == "aux:tense" for c in verb.children)
+            if active and not any(c.dep_ == "aux:pass" for c in verb.children):
+                return "SUBJ"  # « M. Piantedosi a rencontré » tagged as a passive subject
             return "PASS"
         if dep.startswith("nsubj") or dep == "expl:subj":
             return "SUBJ"
