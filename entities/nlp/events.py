@@ -725,10 +725,9 @@ def _find_triggers(art: _Article) -> list[_Event]:
         elif name == "DEVENIR_MEMBRE" and not _negated(doc[tokens[0]]) and art.governor(doc[tokens[1]]).i == tokens[0]:
             special[tokens[0]] = "MEMBERSHIP"
             member_of[tokens[0]] = tokens[1]
-        elif name == "FRONTED_REUNIS" and doc[tokens[0]].pos_ != "VERB":
-            special[tokens[0]] = "MEETING"
-            fronted.add(tokens[0])
-        elif name == "FRONTED_RECU" and any(_case_of(c) == "par" for c in doc[tokens[0]].subtree):
+        elif (name == "FRONTED_REUNIS" and doc[tokens[0]].pos_ != "VERB") or (
+            name == "FRONTED_RECU" and any(_case_of(c) == "par" for c in doc[tokens[0]].subtree)
+        ):
             special[tokens[0]] = "MEETING"
             fronted.add(tokens[0])
     events: list[_Event] = []
