@@ -366,3 +366,16 @@ def test_it_costs_little_next_to_the_spacy_pipeline(nlp):
     t_dates = time.perf_counter() - t0
     assert len(found) == 40 * 8  # the 2000 policemen are not a year
     assert t_dates < 0.5 * t_nlp
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("LA SEMAINE DERNIÈRE, le ministre a reçu son homologue.", ("2023-03-13", "2023-03-19")),
+        ("Le ministre est arrivé HIER à Dakar.", ("2023-03-20", None)),
+        ("Le Sommet s'ouvre MARDI à Dakar.", ("2023-03-21", None)),
+    ],
+)
+def test_it_finds_dates_written_in_capitals(dates, text, expected):
+    # Rules skip texts that lack their words; the check must fold case as the rules do.
+    assert [(d.value, d.end_value) for d in dates(text, TUE)] == [expected]

@@ -1175,12 +1175,49 @@ _RULES: tuple[tuple[re.Pattern[str], _Resolver, _Filter | None], ...] = (
 )
 
 
+# What every match of a rule contains: words (lower-cased for a case-insensitive rule)
+# or a pattern that, unlike the rule's, starts with a character class and so is
+# scanned fast. Scanning the text once per rule was most of find_dates' time, and
+# most articles have no weekday, holiday, season or week in them: a text
+# without any of a rule's words cannot match the rule, so its scan is skipped.
+_NEEDS: dict[re.Pattern[str], tuple[str, ...] | re.Pattern[str]] = {
+    _ISO_RE: re.compile(r"\d-\d"),
+    _NUMERIC_RE: re.compile(r"\d[/.]\d"),
+    _WEEKDAY_DAY_RE: _WEEKDAYS,
+    _HOLIDAY_RE: ("Pâques", "Pentecôte", "Ascension", "Noël", "Toussaint", "Saint-Sylvestre", "Nouvel", "l'An", "l’An"),
+    _REL_DAY_RE: ("hier", "demain", "aujourd"),
+    _WEEK_RE: ("semaine", "week"),
+    _MONTH_REL_RE: ("mois",),
+    _YEAR_REL_RE: ("'an", "’an", "cette"),
+    _SEASON_RE: ("printemps", "été", "automne", "hiver"),
+    _WEEKDAY_RE: _WEEKDAYS,
+}
+# Letters that a case-insensitive pattern matches but str.lower() does not turn into
+# the pattern's letter (« ı », « ſ » match i and s; « İ » lower-cases to two characters):
+# a text with any of them is scanned by every rule.
+_FOLD_MISMATCH = ("ı", "ſ", "İ")
+
+
+def _may_match(pattern: re.Pattern[str], text: str, lowered: str | None) -> bool:
+    needs = _NEEDS.get(pattern)
+    if needs is None:
+        return True
+    if isinstance(needs, re.Pattern):
+        return needs.search(text) is not None
+    if not pattern.flags & re.IGNORECASE:
+        return any(word in text for word in needs)
+    return lowered is None or any(word in lowered for word in needs)
+
+
 def _candidates(ctx: _Ctx) -> list[tuple[re.Match[str], _Resolver]]:
     """Non-overlapping matches, earlier rules winning, in text order."""
     text = ctx.text
+    lowered = None if any(c in text for c in _FOLD_MISMATCH) else text.lower()
     taken: list[tuple[int, int]] = []
     kept: list[tuple[re.Match[str], _Resolver]] = []
     for pattern, resolver, keep in _RULES:
+        if not _may_match(pattern, text, lowered):
+            continue
         for m in pattern.finditer(text):
             s, e = m.span()
             if any(s < te and ts < e for ts, te in taken):
