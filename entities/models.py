@@ -70,14 +70,17 @@ class Entity(models.Model):
 class HeaderEntity(models.Model):
     """An entity the article names in its header, which cleaning keeps out of the text.
 
-    The dateline's place (« NOUAKCHOTT (AFP) - ») and the agency credited are facts of the
-    article, but they have no offsets in the stored text, so they cannot be mentions. Each
-    extraction run sets them again from the article's ``dateline_place`` and ``agency``.
+    The dateline's place (« NOUAKCHOTT (AFP) - »), the agency credited, and the organisations
+    and places the headline or the rubric (« Maghreb ») name are facts of the article, but they
+    have no offsets in the stored text, so they cannot be mentions. Each extraction run sets
+    them again from the article's ``dateline_place``, ``agency``, ``title`` and ``rubric``.
     """
 
     class Field(models.TextChoices):
         DATELINE = "dateline", "lieu de la dateline"
         AGENCY = "agency", "agence"
+        TITLE = "title", "titre"
+        RUBRIC = "rubric", "rubrique"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="header_entities")
     field = models.CharField(max_length=10, choices=Field.choices)
@@ -86,7 +89,7 @@ class HeaderEntity(models.Model):
     run = models.ForeignKey(ExtractionRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["article", "field"], name="unique_header_entity")]
+        constraints = [models.UniqueConstraint(fields=["article", "field", "entity"], name="unique_header_entity")]
 
     def __str__(self) -> str:
         return f"{self.get_field_display()}: {self.text}"

@@ -35,7 +35,7 @@ from entities.models import (
     Role,
     Status,
 )
-from entities.nlp.ner import header_entity
+from entities.nlp.ner import gazetteer_names, header_entity
 from entities.nlp.normalize import name_key
 from entities.nlp.types import EventArgument as ArgumentSpan
 from entities.nlp.types import ExtractionResult
@@ -177,11 +177,11 @@ def extraction_store_many(*, items: Sequence[ExtractionToStore]) -> dict[int, Ex
     with transaction.atomic():
         # Locking the articles serialises this write with analysts' decisions on them.
         headers = {
-            pk: (place, agency)
-            for pk, place, agency in Article.objects.select_for_update()
+            pk: tuple(header)
+            for pk, *header in Article.objects.select_for_update()
             .filter(pk__in={i.article_id for i in items}, status=Article.Status.EXTRACTING)
             .order_by("pk")
-            .values_list("pk", "dateline_place", "agency")
+            .values_list("pk", "dateline_place", "agency", "title", "title_inferred", "rubric", "removed_lines")
         }
         locked = set(headers)
         todo: dict[int, ExtractionToStore] = {}
@@ -337,8 +337,19 @@ def _plan_mentions(plan: _Plan) -> None:
         plan.mentions[index] = mention
 
 
-def _plan_header(plan: _Plan, dateline_place: str, agency: str) -> None:
-    """The dateline's place and the agency, which cleaning took out of the text, as entities of the article."""
+def _plan_header(
+    plan: _Plan,
+    dateline_place: str,
+    agency: str,
+    title: str,
+    title_inferred: bool,
+    rubric: str,
+    removed_lines: list[dict],
+) -> None:
+    """The dateline's place, the agency, and the bodies and places the headline and the rubric
+    name: what cleaning took out of the text, as entities of the article."""
+    if title_inferred and not any(line.get("kind") == "title" for line in removed_lines or ()):
+        title = ""  # made from the first sentence, which is in the text: its names are mentions there
     # « AFP/Reuters »: one entity per agency credited; the first is the one the field keeps.
     agencies = [a for a in agency.split("/") if a.strip()][:1]
     for field_name, text, default_label in (
@@ -348,6 +359,13 @@ def _plan_header(plan: _Plan, dateline_place: str, agency: str) -> None:
         found = header_entity(text, default_label)
         if found is not None and name_key(found[0]):
             plan.header.append((field_name.value, text.strip()[:200], *found))
+    seen: set[tuple[str, str, str]] = set()
+    for field_name, text in ((HeaderEntity.Field.TITLE, title), (HeaderEntity.Field.RUBRIC, rubric)):
+        for surface, name, label in gazetteer_names(text):
+            key = (field_name.value, label, name_key(name))
+            if key[2] and key not in seen:  # one row per entity and field (« Maroc … Maroc »)
+                seen.add(key)
+                plan.header.append((field_name.value, surface[:200], name, label))
 
 
 def _store_header(plans: list[_Plan], runs: list[ExtractionRun]) -> None:

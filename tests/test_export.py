@@ -113,3 +113,22 @@ def test_it_exports_the_dateline_place_and_the_agency_as_entities_of_the_article
     agency = next(e for e in facts["entities"] if e["label"] == "ORG")
     assert "AFP" in agency["aliases"]
     assert len(facts["mentions"]) == 1  # no offsets in the text: no mention
+
+
+def test_it_exports_the_bodies_and_places_the_headline_and_rubric_name(owner, tmp_path):
+    raw = "Maghreb\nAlger et Tunis instituent un comité mixte avec l'appui de l'OTAN\n\nLe comité se réunira en mars."
+    article = article_services.article_create_from_paste(actor=owner, text=raw).article
+    assert article.rubric == "Maghreb" and "Tunis" not in article.text
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.QUEUED)
+    assert article_services.article_claim_for_extraction(article.pk)
+    services.extraction_store(article_id=article.pk, result=ExtractionResult(pipeline_version="test"))
+
+    out = tmp_path / "facts.jsonl"
+    call_command("export_facts", str(out))
+    facts = json.loads(out.read_text(encoding="utf-8"))
+    assert {(e["name"], e["label"]) for e in facts["entities"]} == {
+        ("Maghreb", "LOC"),
+        ("Alger", "GPE"),
+        ("Tunis", "GPE"),
+        ("Organisation du traité de l'Atlantique nord", "ORG"),
+    }

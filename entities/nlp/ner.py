@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
@@ -287,6 +288,30 @@ def header_entity(text: str, default_label: str) -> tuple[str, str] | None:
         if entry is not None:
             return entry.canonical, entry.label
     return shaped, default_label
+
+
+_WORD_RE = re.compile(r"\w+|[^\w\s]")
+
+
+def gazetteer_names(text: str) -> list[tuple[str, str, str]]:
+    """(surface, canonical name, label) of the gazetteer's organisations and places named in a
+    short text (a headline, a rubric), longest first, without overlaps. No model: headlines are
+    too short and too odd for it, and this runs once per article for a few microseconds."""
+    names = load_lexicon().names
+    words = [(m.start(), m.end()) for m in _WORD_RE.finditer(text)]
+    found: list[tuple[str, str, str]] = []
+    i = 0
+    while i < len(words):
+        for j in range(min(len(words), i + 10), i, -1):
+            surface = text[words[i][0] : words[j - 1][1]]
+            entry = names.get(surface)
+            if entry is not None and entry.label in ("ORG", "GPE", "LOC"):
+                found.append((surface, entry.canonical, entry.label))
+                i = j
+                break
+        else:
+            i += 1
+    return found
 
 
 def entity_spans(doc: Doc) -> list[EntitySpan]:
