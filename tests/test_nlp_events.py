@@ -538,3 +538,18 @@ def test_it_reads_a_fronted_reception():
     received, met = sorted((e for e in events if e.type == "MEETING"), key=lambda e: e.trigger_start)
     assert {("actor", "Kaïs Saïed"), ("counterpart", "Piantedosi")} <= args(received, entities)
     assert args(met, entities) == {("actor", "Piantedosi"), ("counterpart", "Kamel Feki")}
+
+
+def test_it_reads_a_fronted_creation_a_received_pronoun_and_an_exercise_hung_on_a_place():
+    text = (
+        "Créée en 2017, la force conjointe du G5 Sahel regroupe cinq pays. "
+        "Le ministre s'est rendu lundi à Tunis où il a été reçu par le président Kaïs Saïed. "
+        "Les deux marines ont entamé lundi au large d'Agadir l'exercice African Lion, qui réunit 7 000 militaires."
+    )
+    names = [("G5 Sahel", "ORG"), ("Tunis", "GPE"), ("Kaïs Saïed", "PER"), ("Agadir", "GPE"), ("African Lion", "MISC")]
+    dates = [("en 2017", "2017", "year"), ("lundi", "2024-03-11")]
+    entities, _, events = extract(text, names, dates)
+    founding = one(events, "FOUNDING")
+    assert args(founding, entities) == {("organisation", "G5 Sahel")} and founding.date_value == "2017"
+    assert ("actor", "Kaïs Saïed") in args(one(events, "MEETING"), entities)  # not « réunit »
+    assert one(events, "EXERCISE").trigger_text == "exercice"

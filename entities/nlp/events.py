@@ -265,6 +265,9 @@ def _build_matcher(vocab: Vocab) -> DependencyMatcher:
     # « Reçu par le président Kaïs Saïed, M. Piantedosi a… »: the one received is the main subject
     received = {"LOWER": {"IN": ["reçu", "reçue", "reçus", "reçues", "accueilli", "accueillie", "accueillis"]}}
     matcher.add("FRONTED_RECU", [[_node({**received, "IS_SENT_START": True})]])
+    # « Créée en 2017, la force conjointe du G5 Sahel regroupe… »: what was created is the main subject
+    created = {"LOWER": {"IN": ["créé", "créée", "créés", "créées", "fondé", "fondée", "fondés", "fondées"]}}
+    matcher.add("FRONTED_CREE", [[_node({**created, "IS_SENT_START": True})]])
     return matcher
 
 
@@ -514,6 +517,8 @@ class _Article:
             return True  # « Cheikh Saif »: the honorific heads the name
         if tok.lower_ in {"le", "la", "l'", "l’", "les", "lui", "leur"} and tok.pos_ == "PRON":
             return True  # « il l'a reçu »; not the relative « qu' » of « qu'il reçoit des vagues de haine »
+        if tok.lower_ in {"il", "elle", "ils", "elles"} and tok.dep_ == "nsubj:pass":
+            return True  # « où il a été reçu par le président »
         if label in {"ORG", "GPE"} and tok.pos_ == "PROPN":
             return True
         if _lemma(tok) in PERSON_NOUNS or tok.lower_ in PERSON_NOUNS:
@@ -581,6 +586,8 @@ def _verb_type(art: _Article, tok: Token, reflexive: bool, special: str | None) 
     if lemma == "visiter":
         return kind if any(art.place_phrase(o) for o in objs) else None
     if lemma == "réunir":
+        if tok.dep_ == "acl:relcl" and _lemma(tok.head) in NOUN_TRIGGERS:
+            return None  # « l'exercice African Lion, qui réunit 7 000 militaires »: who takes part in it
         if reflexive or _bare_participle(tok) or _is_passive(tok):
             return kind
         return kind if any(art.label_at(o) == "PER" or _lemma(o) in PERSON_NOUNS for o in objs) else None
@@ -670,7 +677,8 @@ def _noun_ok(art: _Article, tok: Token, kind: str) -> bool:
         named = any(
             c.dep_ in {"appos", "flat:name", "nmod"} and c.text.istitle() and _case_of(c) is None for c in children
         )
-        return named or bool(child_lemmas & EXERCISE_QUALIFIERS) or tok.morph.get("Number") == ["Plur"]
+        carried = tok.dep_ == "obj" and _lemma(tok.head) in LIGHT_VERBS  # « ont entamé l'exercice African Lion »
+        return named or carried or bool(child_lemmas & EXERCISE_QUALIFIERS) or tok.morph.get("Number") == ["Plur"]
     if lemma in {"manœuvre", "manoeuvre"}:
         return tok.morph.get("Number") == ["Plur"] or bool(child_lemmas & EXERCISE_QUALIFIERS)
     if lemma == "opération":
@@ -729,6 +737,9 @@ def _find_triggers(art: _Article) -> list[_Event]:
             name == "FRONTED_RECU" and any(_case_of(c) == "par" for c in doc[tokens[0]].subtree)
         ):
             special[tokens[0]] = "MEETING"
+            fronted.add(tokens[0])
+        elif name == "FRONTED_CREE" and doc[tokens[0]].dep_ in {"advcl", "acl", "ROOT", "amod"}:
+            special[tokens[0]] = "FOUNDING"
             fronted.add(tokens[0])
     events: list[_Event] = []
     for i in sorted(verbs | set(special)):
@@ -813,6 +824,16 @@ def _noun_event(art: _Article, tok: Token, verb_events: dict[int, _Event]) -> _E
     outer = verb_events.get(gov.i)
     if outer is not None and outer.type in {"CONDEMNATION", "PRAISE"} and phrase.dep_ in {"obj", "nmod"}:
         outer.nested = event
+    if phrase.dep_ == "obj" and gov.pos_ not in {"VERB", "AUX"}:
+        # « ont entamé lundi au large d'Agadir l'exercice » with the object hung on the place:
+        # the verb above is the one that carries it
+        above = gov
+        for _ in range(3):
+            if above.i == above.head.i or above.pos_ in {"VERB", "AUX"}:
+                break
+            above = above.head
+        if above.pos_ == "VERB" and _lemma(above) in LIGHT_VERBS and above.i < phrase.i:
+            gov = above
     if gov.pos_ not in {"VERB", "AUX"} or gov.i in verb_events:
         return event
     lemma = _lemma(gov)
@@ -928,7 +949,7 @@ def _anchors(art: _Article, events: list[_Event]) -> dict[int, list[tuple[_Event
         if event.fronted:
             subject, main = _fronted_subject(event.trigger)
             add(main, event, "host")
-            kind = "pass" if event.lemma in {"recevoir", "accueillir"} else "subj"
+            kind = "pass" if event.lemma in {"recevoir", "accueillir", "créer", "fonder"} else "subj"
         elif event.verb is not None:
             subject, kind = _borrowed_subject(art, event.verb)
         elif event.type == "VISIT" and _case_of(event.trigger) == "en" and art.personish(event.trigger.head):
