@@ -553,3 +553,17 @@ def test_it_reads_a_fronted_creation_a_received_pronoun_and_an_exercise_hung_on_
     assert args(founding, entities) == {("organisation", "G5 Sahel")} and founding.date_value == "2017"
     assert ("actor", "Kaïs Saïed") in args(one(events, "MEETING"), entities)  # not « réunit »
     assert one(events, "EXERCISE").trigger_text == "exercice"
+
+
+def test_it_reads_a_ceasefire_between_two_parties_and_an_attack_attributed_to_a_group():
+    text = (
+        "Le Qatar a salué l'accord de cessez-le-feu conclu entre Israël et le Hamas. "
+        "Vingt civils ont été tués lundi dans une attaque attribuée au groupe État islamique dans l'Ituri. "
+        "Le G7 a appelé à un cessez-le-feu immédiat au Liban."
+    )
+    names = [("Qatar", "GPE"), ("Israël", "GPE"), ("Hamas", "ORG"), ("État islamique", "ORG"), ("Ituri", "GPE"),
+             ("G7", "ORG"), ("Liban", "GPE")]  # fmt: skip
+    entities, _, events = extract(text, names, [("lundi", "2024-03-11")])
+    ceasefire = one(events, "AGREEMENT")  # the one called for is no event
+    assert args(ceasefire, entities) == {("participant", "Israël"), ("participant", "Hamas")}
+    assert ("actor", "État islamique") in args(one(events, "ATTACK"), entities)

@@ -88,7 +88,7 @@ NOUN_TRIGGERS = _by_type(
         "MEETING": "réunion rencontre sommet conférence entretien pourparler pourparlers session visioconférence forum",
         "VISIT": "visite tournée",
         "MEMBERSHIP": "adhésion admission retrait départ",
-        "AGREEMENT": "accord mémorandum convention protocole traité pacte",
+        "AGREEMENT": "accord mémorandum convention protocole traité pacte cessez-le-feu trêve",
         "COOPERATION": "coopération opération",
         "FOUNDING": "création fondation",
         "LAUNCH": "lancement inauguration",
@@ -166,7 +166,7 @@ ORG_NOUNS = _words(
 )
 AGREEMENT_OBJECTS = _words(
     "accord accords mémorandum convention protocole traité pacte partenariat déclaration feuille charte entente "
-    "arrangement lettre plan texte programme contrat"
+    "arrangement lettre plan texte programme contrat cessez-le-feu trêve"
 )
 LAUNCH_OBJECTS = _words(
     "programme plateforme initiative projet campagne mission stratégie plan mécanisme réseau système centre "
@@ -808,8 +808,8 @@ def _noun_event(art: _Article, tok: Token, verb_events: dict[int, _Event]) -> _E
         return None
     if gov.pos_ in {"VERB", "AUX"} and _negated(gov) and phrase.dep_ in {"obj", "nsubj", "nsubj:pass"}:
         return None  # « n'a pas signé l'accord », « la réunion n'a pas eu lieu »
-    if kind == "ATTACK" and _irrealis(tok):
-        return None
+    if _irrealis(tok):
+        return None  # « préparer un attentat », « ont appelé à un cessez-le-feu »
     if gov.pos_ in {"VERB", "AUX"} and phrase.dep_ in {"obj", "nsubj", "nsubj:pass"} and _habitual(gov):
         return None  # « tiendra une réunion », « la réunion se tiendra en mars »
     if _lemma(gov) == "agir" or any(c.dep_ == "cop" for c in phrase.children):
@@ -1119,7 +1119,7 @@ def _attach(art: _Article, anchors: dict[int, list[tuple[_Event, str]]], index: 
         dep = tok.dep_
         if dep == "conj":
             head_label = art.label_at(head)
-            if head_label is not None and _family(label) != _family(head_label):
+            if head_label is not None and _family(label) != _family(head_label) and _case_of(head) != "entre":
                 # « à Rabat son homologue Fernando Grande-Marlaska » parsed as Rabat + Fernando
                 direct, case, fixed = True, None, None
                 tok = head
@@ -1227,6 +1227,8 @@ def _relation(att: _Attachment, entity_start: int) -> str | None:
     case = att.case
     if case == "par":
         return "AGENT"
+    if case == "à" and att.kind == "clause" and _lemma(att.anchor) in {"attribuer", "imputer"}:
+        return "AGENT"  # « une attaque attribuée au groupe État islamique »
     if case == "avec":
         return "WITH"
     if case == "entre":
