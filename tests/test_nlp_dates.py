@@ -379,3 +379,9 @@ def test_it_costs_little_next_to_the_spacy_pipeline(nlp):
 def test_it_finds_dates_written_in_capitals(dates, text, expected):
     # Rules skip texts that lack their words; the check must fold case as the rules do.
     assert [(d.value, d.end_value) for d in dates(text, TUE)] == [expected]
+
+
+def test_it_skips_a_date_word_written_with_look_alike_letters(nlp):
+    doc = nlp("Le ministre est arrivé HıER à Rabat, il repart le 15 mars.")
+    dates = find_dates(doc, dt.date(2024, 3, 14))
+    assert [d.value for d in dates] == ["2024-03-15"]

@@ -1250,6 +1250,12 @@ def find_dates(doc: Doc, published: dt.date | None) -> list[DateSpan]:
     ctx = _Ctx(doc=doc, text=text, published=published, sent_starts=_sentence_starts(doc))
     out: list[DateSpan] = []
     for m, resolver in _candidates(ctx):
-        out.extend(resolver(ctx, m))
+        try:
+            out.extend(resolver(ctx, m))
+        except KeyError:
+            # The case-insensitive patterns let look-alike letters through (« HıER »: dotless ı
+            # matches i) that the resolvers' tables do not know: such a match is no date we can
+            # read, and must not fail the whole article.
+            continue
     out.sort(key=lambda d: (d.start, d.end))
     return out
