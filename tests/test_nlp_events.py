@@ -567,3 +567,17 @@ def test_it_reads_a_ceasefire_between_two_parties_and_an_attack_attributed_to_a_
     ceasefire = one(events, "AGREEMENT")  # the one called for is no event
     assert args(ceasefire, entities) == {("participant", "Israël"), ("participant", "Hamas")}
     assert ("actor", "État islamique") in args(one(events, "ATTACK"), entities)
+
+
+def test_it_reads_a_subject_split_by_the_parser_and_a_misread_lemma():
+    text = (
+        "Les Émirats arabes unis et le Maroc ont conclu mercredi un accord de coopération sécuritaire. "
+        "Le président Bassirou Diomaye Faye entame ce lundi une tournée dans les pays de l'AES."
+    )
+    names = [("Émirats arabes unis", "GPE"), ("Maroc", "GPE"), ("Bassirou Diomaye Faye", "PER"), ("AES", "ORG")]
+    entities, _, events = extract(text, names, [("mercredi", "2024-03-13"), ("ce lundi", "2024-03-18")])
+    assert args(one(events, "AGREEMENT"), entities) == {
+        ("participant", "Émirats arabes unis"),
+        ("participant", "Maroc"),
+    }
+    assert ("actor", "Bassirou Diomaye Faye") in args(one(events, "VISIT"), entities)  # « entame »: « entamer »

@@ -331,8 +331,13 @@ class _Attachment:
 _VIRTUAL = {"subj", "pass"}
 
 
+# fr_core_news_md's lemmatizer slips on a few words these rules depend on.
+_LEMMA_FIXES = {"entame": "entamer", "entament": "entamer", "party": "partie", "parties": "partie"}
+
+
 def _lemma(tok: Token) -> str:
-    return tok.lemma_.lower()
+    lemma = tok.lemma_.lower()
+    return _LEMMA_FIXES.get(lemma, lemma) if tok.pos_ in {"VERB", "NOUN", "AUX"} else lemma
 
 
 def _norm_case(tok: Token) -> str:
@@ -1364,6 +1369,7 @@ def _collect_arguments(art: _Article, events: list[_Event], anchors: dict[int, l
                 event.raw.append((role, index, rel))
     for event in events:
         _subject_fallback(art, event)
+        _conjoined_subject(art, event)
         # a report verb's subject only stands in when the noun names no actor of its own
         if event.report is not None and any(r[0] == "actor" and r[2] == "OF" for r in event.raw):
             event.raw = [r for r in event.raw if not (r[0] == "actor" and r[2] == "SUBJ")]
@@ -1682,6 +1688,24 @@ def _subject_fallback(art: _Article, event: _Event) -> None:
             continue
         break
     for index in reversed(found):
+        role = _role(event, "SUBJ", art.entities[index].label, "", "verb")
+        if role is not None:
+            event.raw.append((role, index, "SUBJ"))
+
+
+def _conjoined_subject(art: _Article, event: _Event) -> None:
+    """« Les Émirats arabes unis et le Maroc ont conclu… » parsed as « Émirats » (root) + « conclu »
+    (its conjunct) with « Maroc » alone as subject: the first name is a subject too."""
+    pred = event.verb
+    if pred is None or pred.dep_ != "conj" or pred.head.i > pred.i:
+        return
+    subjects = [c for c in pred.children if c.dep_ == "nsubj"]
+    if not subjects or not any(c.dep_ == "cc" and c.i < subjects[0].i for c in pred.children):
+        return  # the « et » must open the subject: « X et le Maroc ont conclu »
+    index = art.entity_at(pred.head)
+    if index == -1 or any(r[1] == index for r in event.raw):
+        return
+    if any(r[2] == "SUBJ" for r in event.raw):
         role = _role(event, "SUBJ", art.entities[index].label, "", "verb")
         if role is not None:
             event.raw.append((role, index, "SUBJ"))
