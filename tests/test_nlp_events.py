@@ -581,3 +581,12 @@ def test_it_reads_a_subject_split_by_the_parser_and_a_misread_lemma():
         ("participant", "Maroc"),
     }
     assert ("actor", "Bassirou Diomaye Faye") in args(one(events, "VISIT"), entities)  # « entame »: « entamer »
+
+
+def test_it_keeps_a_suicide_attack_whole_and_places_it_by_its_toll():
+    text = "Un attentat-suicide a fait au moins quinze morts vendredi dans une mosquée de Peshawar, au Pakistan."
+    names = [("Peshawar", "GPE"), ("Pakistan", "GPE")]
+    entities, _, events = extract(text, names, [("vendredi", "2024-03-08")])
+    attack = one(events, "ATTACK")
+    assert attack.trigger_text == "attentat-suicide"
+    assert ("location", "Peshawar") in args(attack, entities) and attack.date_value == "2024-03-08"

@@ -93,13 +93,17 @@ NOUN_TRIGGERS = _by_type(
         "FOUNDING": "création fondation",
         "LAUNCH": "lancement inauguration",
         "EXERCISE": "exercice manœuvre manoeuvre",
-        "ATTACK": "attaque attentat frappe bombardement embuscade assaut assassinat raid",
+        "ATTACK": "attaque attentat frappe bombardement embuscade assaut assassinat raid "
+        "attentat-suicide attentats-suicides attaque-suicide attaques-suicides",
         "CONDEMNATION": "condamnation",
         "ARREST": "arrestation interpellation démantèlement saisie capture",
     }
 )
 # Reported bare, these are still news; other nouns need an argument or a verb carrying them.
-STRONG_NOUNS = _words("attaque attentat frappe bombardement embuscade assaut assassinat raid")
+STRONG_NOUNS = _words(
+    "attaque attentat frappe bombardement embuscade assaut assassinat raid attentat-suicide attaque-suicide "
+    "attentats-suicides attaques-suicides"
+)
 # Trigger words that are also ordinary words start lower.
 WEAK_TRIGGERS = _words("départ retrait coopération convention protocole session saisir frapper saluer")
 WEAK_TRIGGERS |= _words("accord rencontre forum")
@@ -120,6 +124,7 @@ LIGHT_VERBS |= _COOPERATION_LIGHT
 # « la réunion s'est tenue », « l'attaque a été revendiquée »: the noun is the subject.
 _LIGHT_WITH_NOUN_SUBJECT = _words("tenir dérouler avoir ouvrir revendiquer perpétrer commettre")
 _LIGHT_WITH_COMPLEMENT = _words("participer procéder prendre")
+_TOLL_VERBS = _words("faire coûter tuer blesser causer provoquer endeuiller")
 # « est arrivé à Nouakchott pour une visite », « se trouve en visite »: the traveller makes the visit.
 _TRAVEL_VERBS = _words("arriver venir débarquer atterrir séjourner trouver être")
 # Announcing verbs lend their subject (when the noun names no actor) and their date.
@@ -279,9 +284,16 @@ def _matcher_for(vocab: Vocab) -> DependencyMatcher:
     return entry[1]
 
 
+# « attentat-suicide » is split in three by the tokenizer and then parsed as a fragment: kept whole.
+_SUICIDE_COMPOUNDS = ("attentat-suicide", "attentats-suicides", "attaque-suicide", "attaques-suicides")
+
+
 def configure(nlp: Language) -> Language:
     """Break sentences at paragraphs before the parser; build the trigger patterns once. Returns ``nlp``."""
     paragraphs.configure(nlp)
+    for word in _SUICIDE_COMPOUNDS:
+        for form in (word, word.capitalize()):
+            nlp.tokenizer.add_special_case(form, [{"ORTH": form, "NORM": word.split("-")[0]}])
     _matcher_for(nlp.vocab)
     return nlp
 
@@ -852,6 +864,10 @@ def _noun_event(art: _Article, tok: Token, verb_events: dict[int, _Event]) -> _E
     if light_ok and lemma in LIGHT_VERBS and (lemma not in _COOPERATION_LIGHT or kind == "COOPERATION"):
         event.verb = gov
         event.host = lemma == "accueillir"
+    elif kind == "ATTACK" and dep.startswith("nsubj") and lemma in _TOLL_VERBS:
+        # « un attentat a fait quinze morts vendredi dans une mosquée de Peshawar »: the toll's
+        # clause gives the attack's place and date
+        event.host_verb = gov
     elif lemma in REPORT_VERBS and dep in {"obj", "nmod"}:
         event.report = gov
     elif (
