@@ -590,3 +590,17 @@ def test_it_keeps_a_suicide_attack_whole_and_places_it_by_its_toll():
     attack = one(events, "ATTACK")
     assert attack.trigger_text == "attentat-suicide"
     assert ("location", "Peshawar") in args(attack, entities) and attack.date_value == "2024-03-08"
+
+
+def test_it_reads_admission_within_a_body_and_a_phone_call_with_a_counterpart():
+    text = (
+        "Le Togo a été admis mardi au sein de l'Alliance des États du Sahel. "
+        "Antony Blinken s'est entretenu au téléphone avec son homologue turc Hakan Fidan."
+    )
+    names = [("Togo", "GPE"), ("Alliance des États du Sahel", "ORG"), ("Antony Blinken", "PER"), ("Hakan Fidan", "PER")]
+    entities, _, events = extract(text, names, [("mardi", "2024-03-12")])
+    assert args(one(events, "MEMBERSHIP"), entities) == {
+        ("actor", "Togo"),
+        ("organisation", "Alliance des États du Sahel"),
+    }
+    assert args(one(events, "MEETING"), entities) == {("actor", "Antony Blinken"), ("counterpart", "Hakan Fidan")}

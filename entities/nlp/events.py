@@ -124,6 +124,7 @@ LIGHT_VERBS |= _COOPERATION_LIGHT
 # « la réunion s'est tenue », « l'attaque a été revendiquée »: the noun is the subject.
 _LIGHT_WITH_NOUN_SUBJECT = _words("tenir dérouler avoir ouvrir revendiquer perpétrer commettre")
 _LIGHT_WITH_COMPLEMENT = _words("participer procéder prendre")
+_CHANNEL_NOUNS = _words("téléphone visioconférence vidéoconférence")
 _TOLL_VERBS = _words("faire coûter tuer blesser causer provoquer endeuiller")
 # « est arrivé à Nouakchott pour une visite », « se trouve en visite »: the traveller makes the visit.
 _TRAVEL_VERBS = _words("arriver venir débarquer atterrir séjourner trouver être")
@@ -515,6 +516,8 @@ class _Article:
         return self.entities[index].label if index != -1 else None
 
     def transparent(self, tok: Token) -> bool:
+        if tok.lower_ in _CHANNEL_NOUNS and _case_of(tok) in {"à", "par", "en"}:
+            return True  # « s'est entretenu au téléphone avec X »: X talks with the subject
         return tok.i in self.date_at or (tok.lower_ in _MONTHS_AND_DAYS and tok.pos_ in {"NOUN", "PROPN", "ADV"})
 
     def governor(self, tok: Token) -> Token:
@@ -619,7 +622,10 @@ def _verb_type(art: _Article, tok: Token, reflexive: bool, special: str | None) 
     if lemma == "adhérer":
         return kind if any(art.orgish(c) for c in tok.children if _case_of(c) == "à") else None
     if lemma == "admettre":
-        return kind if _is_passive(tok) and any(art.orgish(c) for c in tok.children if _case_of(c) == "à") else None
+        # « a été admis à l'OTAN », « admis au sein de l'Alliance »
+        within = [g for c in tok.children if _lemma(c) == "sein" for g in c.children if _case_of(g) == "de"]
+        into = [c for c in tok.children if _case_of(c) == "à"] + within
+        return kind if _is_passive(tok) and any(art.orgish(c) for c in into) else None
     if lemma == "retirer":
         return kind if any(art.orgish(c) for c in tok.children if _case_of(c) == "de") else None
     if lemma in {"créer", "fonder", "instituer"}:
