@@ -22,8 +22,9 @@ Conventions (so the figures can be compared from one run to the next):
 - Arguments are entity mentions in the trigger's sentence, one role each: actor,
   participant (conjoined subjects of a symmetric event), counterpart, target,
   organisation, location. A subject that refers back (« il », « les deux
-  responsables », « le Souverain ») stands for the people it refers to (d01 was
-  rewritten to this when the extraction learnt it).
+  responsables », « le Souverain ») stands for the people it refers to, and what they
+  do next happens at the event they were named in, on its day (d01 was rewritten to
+  this when the extraction learnt it).
 - The gold date is the one the design asks for: the date in the trigger's clause,
   else the date of the clause a relative or conjoined verb hangs from, else the
   publication date; historical events carry their own date and historical=true.

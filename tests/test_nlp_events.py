@@ -604,3 +604,16 @@ def test_it_reads_admission_within_a_body_and_a_phone_call_with_a_counterpart():
         ("organisation", "Alliance des États du Sahel"),
     }
     assert args(one(events, "MEETING"), entities) == {("actor", "Antony Blinken"), ("counterpart", "Hakan Fidan")}
+
+
+def test_it_dates_what_the_participants_do_next_by_their_meeting_and_reads_an_agent_after_an_insertion():
+    text = (
+        "Les ministres de l'Intérieur se sont réunis les 12 et 13 mars à Madrid. "
+        "Ils ont adopté une déclaration commune sur les migrations. "
+        "L'attaque, survenue dans la nuit de dimanche à lundi, a été condamnée mardi par l'Union africaine."
+    )
+    names = [("Madrid", "GPE"), ("Union africaine", "ORG")]
+    dates = [("les 12 et 13 mars", "2024-03-12"), ("mardi", "2024-03-12")]
+    entities, _, events = extract(text, names, dates)
+    assert one(events, "AGREEMENT").date_value == "2024-03-12"  # « Ils ont adopté »: at the meeting
+    assert args(one(events, "CONDEMNATION"), entities) == {("actor", "Union africaine")}

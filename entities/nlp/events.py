@@ -73,7 +73,7 @@ VERB_TRIGGERS = _by_type(
         "MEETING": "réunir rencontrer entretenir recevoir accueillir retrouver",
         "VISIT": "rendre visiter",  # « se rendre à »; « rendre hommage » is PRAISE
         "MEMBERSHIP": "rejoindre adhérer intégrer quitter admettre retirer",
-        "AGREEMENT": "signer conclure parapher ratifier",
+        "AGREEMENT": "signer conclure parapher ratifier adopter",
         "COOPERATION": "coopérer collaborer déployer",
         "FOUNDING": "créer fonder instituer",
         "LAUNCH": "lancer inaugurer",
@@ -320,6 +320,7 @@ class _Event:
     historical: bool = False
     referred: bool = False  # a subject found through « il » / « les deux ministres »
     clauses: list[Token] = field(default_factory=list)  # verbs of relative clauses folded into the noun
+    occasion: _Event | None = None  # the event « les deux ministres » refer back to
 
     @property
     def lemma(self) -> str:
@@ -615,7 +616,7 @@ def _verb_type(art: _Article, tok: Token, reflexive: bool, special: str | None) 
         if any(_lemma(o) in NOUN_TRIGGERS for o in objs):
             return None  # « accueillera une réunion »: the noun is the event
         return kind if any(map(art.personish, objs)) else None
-    if lemma in {"signer", "conclure", "parapher", "ratifier"}:
+    if lemma in {"signer", "conclure", "parapher", "ratifier", "adopter"}:
         return kind if obj_lemmas & AGREEMENT_OBJECTS else None
     if lemma in {"rejoindre", "intégrer", "quitter"}:
         return kind if any(art.orgish(o) for o in objs) else None
@@ -652,7 +653,7 @@ def _verb_type(art: _Article, tok: Token, reflexive: bool, special: str | None) 
             return None
         if any(_lemma(c) in COURTS for c in tok.children if c.dep_.startswith("nsubj") or c.dep_ == "obl:agent"):
             return None
-        if _is_passive(tok) and not any(c.dep_ == "obl:agent" for c in tok.children):
+        if _is_passive(tok) and not any(c.dep_ == "obl:agent" or _case_of(c) == "par" for c in tok.children):
             return None  # « a été condamné » without an agent is a court sentence
         return kind
     if lemma in {"arrêter", "interpeller", "appréhender", "capturer", "écrouer"}:
@@ -1407,7 +1408,7 @@ def _collect_arguments(art: _Article, events: list[_Event], anchors: dict[int, l
 
 # « les deux ministres », « les deux pays », « les deux parties »: a plural subject standing for
 # the participants of the event just reported, of the family the noun names.
-_PLURAL_PEOPLE = _words("ministre responsable dirigeant chef président homologue délégation officiel")
+_PLURAL_PEOPLE = _words("ministre responsable dirigeant chef président homologue délégation officiel homme")
 _PLURAL_STATES = _words("pays état etat capitale gouvernement nation")
 _PLURAL_ANY = _words("partie signataire partenaire voisin allié")
 _SINGULAR_PRONOUNS = _words("il elle")
@@ -1482,8 +1483,13 @@ def _singular_antecedent(art: _Article, pronoun: Token) -> int | None:
     return None
 
 
-def _plural_antecedents(art: _Article, events: list[_Event], subject: Token, family: str) -> list[int]:
-    """The participants of the last event reported before ``subject``, when it has two or more of the family."""
+def _plural_antecedents(
+    art: _Article, events: list[_Event], subject: Token, family: str, event: _Event | None = None
+) -> list[int]:
+    """The participants of the last event reported before ``subject``, when it has two or more of the family.
+
+    ``event``, the one whose subject this is, then remembers that earlier event: « Les deux
+    hommes ont signé… » right after the meeting happens at that meeting, on its day."""
     first = _window_start(art, subject)
     for other in sorted(events, key=lambda e: e.trigger.i, reverse=True):
         if other.trigger.i >= subject.i or other.trigger.i < first:
@@ -1500,6 +1506,8 @@ def _plural_antecedents(art: _Article, events: list[_Event], subject: Token, fam
                 groups.add(ent.group)
                 found.append(index)
         if len(found) >= 2:
+            if event is not None:
+                event.occasion = other
             return found
     # « les deux ministres » with no such event before: the last two of the family named before
     count = next((_NUMBERS.get(c.lower_) for c in subject.children if c.dep_ == "nummod"), None)
@@ -1553,11 +1561,16 @@ def _resolve_referring_subjects(art: _Article, events: list[_Event]) -> None:
             antecedent = _singular_antecedent(art, subject)
             found = [antecedent] if antecedent is not None else []
         elif title == "several":
-            found = _plural_antecedents(art, events, subject, "PER")
+            found = _plural_antecedents(art, events, subject, "PER", event)
         elif (family := _plural_family(subject)) is not None:
-            found = _plural_antecedents(art, events, subject, family)
+            found = _plural_antecedents(art, events, subject, family, event)
         else:
             continue
+        if title != "one" and subject.lower_ not in _SINGULAR_PRONOUNS and event.occasion is None:
+            # « Les deux hommes ont signé… » after « a reçu lundi … »: at that meeting, on its day
+            first = _window_start(art, subject)
+            before = [e for e in events if first <= e.trigger.i < subject.i]  # (dates come later)
+            event.occasion = max(before, key=lambda e: e.trigger.i, default=None)
         for index in found:
             role = _role(event, rel, art.entities[index].label, "", "verb")
             if role is not None and not any(r[1] == index for r in event.raw):
@@ -1816,6 +1829,14 @@ def _assign_dates(art: _Article, events: list[_Event], anchors: dict[int, list[t
             event.inherited_date = True
             continue
         previous = _occasion_event(art, events, event)
+        occasion = event.occasion
+        if (
+            previous is None
+            and occasion is not None
+            and occasion.date is not None
+            and not _is_historical(art, occasion)
+        ):
+            previous = occasion
         if previous is not None:
             event.date = previous.date
             event.inherited_date = True
