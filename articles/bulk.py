@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 
-from django.db import IntegrityError, connection, models
+from django.db import connection, models
 from django.utils import timezone
 
 
@@ -22,32 +22,20 @@ def bulk_insert(model: type[models.Model], objs: Sequence[models.Model], *, batc
     if connection.vendor != "postgresql":
         model.objects.bulk_create(objs, batch_size=batch_size)
         return
-
-    import psycopg
-
-    meta = model._meta
-    pk = meta.pk
-    fields = list(meta.concrete_fields)
-    table = connection.ops.quote_name(meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with connection.cursor() as cursor:
-        # Take ids from the table's own sequence so that later ORM inserts never collide.
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, pk.column, len(objs)],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
-        for obj, new_id in zip(objs, ids, strict=True):
-            setattr(obj, pk.attname, new_id)
-        try:
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for obj in objs:
-                    copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
-        except psycopg.errors.IntegrityError as exc:
-            for obj in objs:
-                setattr(obj, pk.attname, None)
-            raise IntegrityError(str(exc)) from exc
-    for obj in objs:
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    # Values as the database takes them (a FieldFile becomes its name); insert_rows adapts JSON itself.
+    rows = [
+        [
+            f.pre_save(obj, True)
+            if isinstance(f, models.JSONField)
+            else f.get_db_prep_save(f.pre_save(obj, True), connection)
+            for f in fields
+        ]
+        for obj in objs
+    ]
+    ids = insert_rows(model, [f.attname for f in fields], rows, with_ids=True)
+    for obj, new_id in zip(objs, ids, strict=True):
+        setattr(obj, model._meta.pk.attname, new_id)
         obj._state.adding = False
         obj._state.db = connection.alias
 
