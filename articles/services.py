@@ -636,28 +636,15 @@ def _claimable(token: str, now: dt.datetime) -> Q:
     return claimable
 
 
-def _claim_values(token: str, now: dt.datetime) -> dict:
-    return {
-        "status": Article.Status.EXTRACTING,
-        "status_reason": "",
-        "status_changed_at": now,
-        "claim_token": token[:64],
-        "extraction_attempts": F("extraction_attempts") + 1,
-    }
-
-
 def article_claim_for_extraction(article_id: int, token: str = "") -> bool:
     """Atomically move an article to "extracting" for the caller; False if someone else has it."""
-    now = timezone.now()
-    return bool(
-        Article.objects.filter(pk=article_id).filter(_claimable(token, now)).update(**_claim_values(token, now))
-    )
+    return bool(articles_claim_for_extraction([article_id], token))
 
 
 def articles_claim_for_extraction(article_ids: list[int], token: str = "") -> list[int]:
     """Claim, in one short transaction, those of the articles the caller may take; returns their ids in order.
 
-    The same rule as ``article_claim_for_extraction``, two queries for a whole chunk.
+    See ``_claimable`` for who may take an article; two queries for a whole chunk.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -671,16 +658,14 @@ def articles_claim_for_extraction(article_ids: list[int], token: str = "") -> li
             .values_list("pk", flat=True)
         )
         if claimable:
-            Article.objects.filter(pk__in=claimable).update(**_claim_values(token, now))
+            Article.objects.filter(pk__in=claimable).update(
+                status=Article.Status.EXTRACTING,
+                status_reason="",
+                status_changed_at=now,
+                claim_token=token[:64],
+                extraction_attempts=F("extraction_attempts") + 1,
+            )
     return [pk for pk in dict.fromkeys(article_ids) if pk in claimable]
-
-
-def article_mark_extracted(article_id: int) -> bool:
-    return bool(
-        Article.objects.filter(pk=article_id, status=Article.Status.EXTRACTING).update(
-            status=Article.Status.EXTRACTED, status_reason="", status_changed_at=timezone.now()
-        )
-    )
 
 
 def articles_mark_extracted(article_ids: list[int]) -> int:

@@ -212,7 +212,7 @@ def test_it_lets_a_retry_of_the_same_task_take_its_claim_back(article):
     assert article_services.article_claim_for_extraction(article.pk, "task-1")
 
 
-def test_it_claims_a_chunk_by_the_same_rule_as_one_article(owner):
+def test_it_claims_the_articles_of_a_chunk_it_may_take_and_skips_the_others(owner):
     mine, theirs, done, retried = queued_articles(owner, 4)
     assert article_services.article_claim_for_extraction(theirs.pk, "task-2")
     assert article_services.article_claim_for_extraction(retried.pk, "task-1")
