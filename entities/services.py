@@ -135,6 +135,15 @@ class _NewEvent:
     pk: int | None = None
 
 
+@dataclass(slots=True, eq=False)
+class _NewHeader:
+    field: str  # HeaderEntity.Field
+    text: str  # as written
+    name: str
+    label: str
+    entity_id: int | None = None
+
+
 @dataclass
 class _Plan:
     """One article's rows, built in memory before anything is inserted."""
@@ -147,10 +156,7 @@ class _Plan:
     new_dates: list[_NewDate] = field(default_factory=list)
     roles: list[_NewRole] = field(default_factory=list)
     events: list[_NewEvent] = field(default_factory=list)
-    # (field, text as written, name, label) of the places and agencies in the article's header
-    header: list[tuple[str, str, str, str]] = field(default_factory=list)
-    # (field, text as written, entity id)
-    header_entities: list[tuple[str, str, int]] = field(default_factory=list)
+    header: list[_NewHeader] = field(default_factory=list)
 
 
 def extraction_store(
@@ -358,14 +364,14 @@ def _plan_header(
     ):
         found = header_entity(text, default_label)
         if found is not None and name_key(found[0]):
-            plan.header.append((field_name.value, text.strip()[:200], *found))
+            plan.header.append(_NewHeader(field_name.value, text.strip()[:200], *found))
     seen: set[tuple[str, str, str]] = set()
     for field_name, text in ((HeaderEntity.Field.TITLE, title), (HeaderEntity.Field.RUBRIC, rubric)):
         for surface, name, label in gazetteer_names(text):
             key = (field_name.value, label, name_key(name))
             if key[2] and key not in seen:  # one row per entity and field (« Maroc … Maroc »)
                 seen.add(key)
-                plan.header.append((field_name.value, surface[:200], name, label))
+                plan.header.append(_NewHeader(field_name.value, surface[:200], name, label))
 
 
 def _store_header(plans: list[_Plan], runs: list[ExtractionRun]) -> None:
@@ -374,9 +380,9 @@ def _store_header(plans: list[_Plan], runs: list[ExtractionRun]) -> None:
         HeaderEntity,
         ("article_id", "field", "text", "entity_id", "run_id"),
         [
-            (plan.item.article_id, field_name, text, entity_id, run.pk)
+            (plan.item.article_id, h.field, h.text, h.entity_id, run.pk)
             for plan, run in zip(plans, runs, strict=True)
-            for field_name, text, entity_id in plan.header_entities
+            for h in plan.header
         ],
     )
 
@@ -411,8 +417,8 @@ def _link_entities(plans: list[_Plan]) -> None:
         keys_by_plan.append(keys)
         for key, value in article_wanted.items():
             wanted.setdefault(key, value)
-        for _field, text, name, label in plan.header:
-            wanted.setdefault((label, name_key(name)), (name, {text}))
+        for h in plan.header:
+            wanted.setdefault((h.label, name_key(h.name)), (h.name, {h.text}))
     existing: dict[tuple[str, str], int] = {}
     for pk, label, key in (
         Entity.objects.filter(key__in={k for _, k in wanted}, merged_into=None)
@@ -431,9 +437,8 @@ def _link_entities(plans: list[_Plan]) -> None:
     for plan, keys in zip(plans, keys_by_plan, strict=True):
         for mention in plan.new_mentions:
             mention.entity_id = existing[keys[mention.group]] if mention.group in keys else None
-        plan.header_entities = [
-            (field_name, text, existing[(label, name_key(name))]) for field_name, text, name, label in plan.header
-        ]
+        for h in plan.header:
+            h.entity_id = existing[(h.label, name_key(h.name))]
 
 
 def _plan_dates(plan: _Plan) -> None:
