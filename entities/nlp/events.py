@@ -1966,8 +1966,6 @@ def _keep(event: _Event, arguments: tuple[EventArgument, ...], earlier_types: se
         return not (definite and event.type in earlier_types and event.date is None)  # « l'attaque » again
     if event.lemma in WEAK_TRIGGERS:
         return False
-    if event.lemma in _RELATION_NOUNS:
-        return _carried(event)
     # « ont lancé lundi l'exercice conjoint », « ont annoncé la création d'une unité spéciale »: a
     # verb that carries the noun makes it the sentence's news
     return event.verb is not None or event.report is not None
