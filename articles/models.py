@@ -80,12 +80,15 @@ class Article(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="articles_created"
     )
+    # The review claim: who holds the article in the review queue, since when (it expires).
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles_assigned"
     )
+    assigned_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles_reviewed"
     )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
     # Optimistic locking: every analyst save names the version it was based on.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -96,6 +99,11 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["published_at"]),
+            models.Index(fields=["assigned_to", "status"]),
+        ]
+        permissions = [
+            ("review_article", "Can review articles (decide on suggestions)"),
+            ("reopen_article", "Can re-open reviewed articles"),
         ]
 
     def __str__(self) -> str:
@@ -222,10 +230,17 @@ class AuditEntry(models.Model):
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # The article's version this decision produced (optimistic locking: a stale
+    # save is shown the entries after the version it was based on).
+    version = models.PositiveIntegerField(null=True, blank=True)
+    # Rows written by one decision ("accept all remaining") share a batch, undone together.
+    batch = models.CharField(max_length=36, blank=True, db_index=True)
+    undone = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["article", "version"])]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action}"

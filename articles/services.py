@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from articles import dedup
@@ -723,3 +723,78 @@ def articles_reextract(*, actor: AbstractBaseUser | None, article_ids: list[int]
         )
         transaction.on_commit(lambda: enqueue_extractions(ids))
     return len(ids)
+
+
+# ---------------------------------------------------------------------------
+# The review queue's claims
+
+
+def review_claim_expiry(now: dt.datetime | None = None) -> dt.datetime:
+    """Claims taken before this moment have expired: anyone may take the article."""
+    return (now or timezone.now()) - dt.timedelta(minutes=settings.VIGIE_REVIEW_CLAIM_MINUTES)
+
+
+def _unclaimed(now: dt.datetime) -> Q:
+    return Q(assigned_to__isnull=True) | Q(assigned_at__isnull=True) | Q(assigned_at__lt=review_claim_expiry(now))
+
+
+REVIEWABLE = (Article.Status.EXTRACTED, Article.Status.IN_REVIEW)
+
+
+def article_claim_next(*, actor: AbstractBaseUser, queryset: QuerySet[Article]) -> Article | None:
+    """Claim for the actor the oldest unclaimed reviewable article of ``queryset`` (the queue's filters).
+
+    The actor's own live claim comes first (an article left half-reviewed). Two
+    analysts never get the same article: the candidate row is locked (others skip
+    it on PostgreSQL) and the claim is a conditional UPDATE that re-checks it is free.
+    """
+    now = timezone.now()
+    candidates = queryset.filter(status__in=REVIEWABLE).select_related(None).order_by("created_at", "pk")
+    mine = candidates.filter(assigned_to=actor, assigned_at__gte=review_claim_expiry(now)).values_list("pk", flat=True)
+    pk = mine.first()
+    if pk is not None:
+        return Article.objects.get(pk=pk)
+    for _ in range(5):  # a race lost to another analyst: take the next one
+        with transaction.atomic():
+            pk = (
+                candidates.filter(_unclaimed(now))
+                .select_for_update(skip_locked=True, of=("self",))
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if pk is None:
+                return None
+            if _claim(actor, pk, now):
+                return Article.objects.get(pk=pk)
+    return None
+
+
+def _claim(actor: AbstractBaseUser, pk: int, now: dt.datetime) -> bool:
+    claimed = Article.objects.filter(_unclaimed(now), pk=pk, status__in=REVIEWABLE).update(
+        assigned_to=actor, assigned_at=now
+    )
+    if claimed:
+        AuditEntry.objects.create(
+            actor=actor, action="article.claim", article_id=pk, object_type="article", object_id=str(pk)
+        )
+    return bool(claimed)
+
+
+def article_claim(*, actor: AbstractBaseUser, article: Article) -> bool:
+    """Claim one article for review (opening it from the queue); False if someone else holds a live claim."""
+    now = timezone.now()
+    with transaction.atomic():
+        if Article.objects.filter(pk=article.pk, assigned_to=actor, status__in=REVIEWABLE).update(assigned_at=now):
+            return True
+        return _claim(actor, article.pk, now)
+
+
+def article_release(*, actor: AbstractBaseUser, article: Article) -> bool:
+    """Give up one's claim on an article."""
+    with transaction.atomic():
+        released = Article.objects.filter(pk=article.pk, assigned_to=actor).update(assigned_to=None, assigned_at=None)
+        if released:
+            AuditEntry.objects.create(
+                actor=actor, action="article.release", article=article, object_type="article", object_id=str(article.pk)
+            )
+    return bool(released)

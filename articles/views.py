@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
@@ -6,23 +7,64 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from articles import selectors, services
-from articles.filters import ArticleListFilter
+from articles.filters import QueueFilter
 from articles.forms import PasteForm, UploadForm
 from articles.models import Article
+from entities.models import Entity
 from entities.selectors import article_suggestions
 
 PAGE_SIZE = 50
 
 
+SORTABLE = [
+    ("pk", "#", "created_at"),
+    ("title", "Titre", "title"),
+    ("source", "Source", "source"),
+    ("published", "Publication", "published_at"),
+    ("status", "Statut", "status"),
+    ("created", "Ajouté", "created_at"),
+]
+
+
+def _sort_links(request, current: list[str]) -> list[dict]:
+    """Column headers that sort by their column, toggling the direction; the other filters stay."""
+    links = []
+    for key, title, field in SORTABLE:
+        params = request.GET.copy()
+        params.pop("page", None)
+        direction = "asc" if field in current else "desc" if f"-{field}" in current else ""
+        params["o"] = f"-{field}" if direction == "asc" else field
+        links.append({"key": key, "title": title, "url": f"?{params.urlencode()}", "direction": direction})
+    return links
+
+
+def _entity_name(queue: QueueFilter) -> str:
+    entity_id = queue.form.cleaned_data.get("entity") if queue.is_valid() else None
+    if not entity_id:
+        return ""
+    entity = Entity.objects.filter(pk=entity_id).only("name", "label").first()
+    return f"{entity.name} ({entity.label})" if entity else ""
+
+
 def article_list(request):
-    scoped = selectors.article_list(request.user)
-    article_filter = ArticleListFilter(request.GET, queryset=scoped)
-    page = Paginator(article_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    """The review queue: every article the user may see, filtered, sorted and paginated."""
+    scoped = selectors.queue(request.user)
+    queue = QueueFilter(request.GET, queryset=scoped, request=request)
+    paginator = selectors.CappedPaginator(queue.qs, PAGE_SIZE, cap=settings.VIGIE_QUEUE_COUNT_CAP)
+    page = paginator.get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("partial", None)
     context = {
-        "filter": article_filter,
+        "filter": queue,
         "page": page,
         "status_counts": selectors.article_status_counts(scoped),
         "polling": any(a.is_processing for a in page),
+        "query": params.urlencode(),
+        "reviewable": services.REVIEWABLE,
+        "claim_expiry": services.review_claim_expiry(),
+        "entity_name": _entity_name(queue),
+        "sort_links": _sort_links(request, queue.form.cleaned_data.get("o") or [] if queue.is_valid() else []),
     }
     if request.htmx and request.GET.get("partial") == "rows":
         return render(request, "articles/_article_rows.html", context)
@@ -45,6 +87,7 @@ def article_status(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required("articles.add_article", raise_exception=True)
 def article_new(request):
     form = PasteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -64,6 +107,7 @@ def article_new(request):
 
 
 @require_POST
+@permission_required("articles.add_article", raise_exception=True)
 def article_upload(request):
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -75,6 +119,7 @@ def article_upload(request):
 
 
 @require_POST
+@permission_required("articles.review_article", raise_exception=True)
 def article_retry(request, pk: int):
     article = get_object_or_404(selectors.articles_visible_to(request.user), pk=pk)
     if services.article_requeue(actor=request.user, article=article):

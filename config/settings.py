@@ -156,6 +156,10 @@ VIGIE_IMPORT_BATCH_SIZE = env_int("VIGIE_IMPORT_BATCH_SIZE", 500)
 VIGIE_NEAR_DUPLICATE_THRESHOLD = float(os.environ.get("VIGIE_NEAR_DUPLICATE_THRESHOLD", "0.8"))
 # An article stuck in "extracting" longer than this may be claimed again.
 VIGIE_EXTRACTION_CLAIM_SECONDS = env_int("VIGIE_EXTRACTION_CLAIM_SECONDS", 15 * 60)
+# A review claim ("Review next") lasts this long without activity, then anyone may take the article.
+VIGIE_REVIEW_CLAIM_MINUTES = env_int("VIGIE_REVIEW_CLAIM_MINUTES", 30)
+# The queue counts matching articles up to this many, then shows "more than".
+VIGIE_QUEUE_COUNT_CAP = env_int("VIGIE_QUEUE_COUNT_CAP", 10_000)
 # Articles per extraction message: big enough for nlp.pipe to pay off, small
 # enough to spread an import over every worker.
 VIGIE_EXTRACTION_CHUNK = env_int("VIGIE_EXTRACTION_CHUNK", 16)

@@ -62,6 +62,7 @@ class Entity(models.Model):
     class Meta:
         verbose_name_plural = "entities"
         indexes = [models.Index(fields=["label", "key"])]
+        permissions = [("merge_entity", "Can merge and split entities")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.label})"
@@ -200,6 +201,8 @@ class Event(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(max_length=12, choices=Type.choices)
+    # The model's type before an analyst changed it, so that a later run does not propose it again.
+    suggested_type = models.CharField(max_length=12, blank=True)
     trigger_start = models.PositiveIntegerField()
     trigger_end = models.PositiveIntegerField()
     trigger_text = models.CharField(max_length=300)

@@ -6,7 +6,8 @@ from collections.abc import Iterable, Iterator
 
 from django.db.models import Prefetch, QuerySet
 
-from articles.models import Article
+from articles.models import Article, AuditEntry
+from entities.highlight import Highlight, highlight
 from entities.models import Event, EventArgument, HeaderEntity, Mention, Role, Status
 
 
@@ -118,3 +119,116 @@ def article_suggestions(article: Article) -> dict:
             )
         ),
     }
+
+
+# ---------------------------------------------------------------------------
+# The review page
+
+
+def review_context(article: Article) -> dict:
+    """Everything the review page shows of one article, in a fixed number of queries."""
+    mentions = list(article.mentions.select_related("entity").order_by("start", "end"))
+    events = list(
+        article.events.select_related("location")
+        .order_by("trigger_start")
+        .prefetch_related(
+            Prefetch("arguments", queryset=EventArgument.objects.select_related("mention", "entity").order_by("role"))
+        )
+    )
+    dates = list(article.dates.order_by("start"))
+    roles = list(article.roles.select_related("holder", "of_entity").order_by("start"))
+    text = article.text
+    spans = [
+        Highlight(
+            m.start, m.end, "mention", m.pk, f"hl-{m.label} st-{m.status}", f"{m.label} · {m.get_status_display()}"
+        )
+        for m in mentions
+    ]
+    spans += [
+        Highlight(e.trigger_start, e.trigger_end, "event", e.pk, f"st-{e.status}", f"{e.get_type_display()}")
+        for e in events
+    ]
+    spans += [Highlight(d.start, d.end, "date", d.pk, f"st-{d.status}", f"date {d.value}") for d in dates]
+    for e in events:
+        e.sentence = (
+            text[e.sentence_start : e.trigger_start],
+            text[e.trigger_start : e.trigger_end],
+            text[e.trigger_end : e.sentence_end],
+        )
+    pending = sum(1 for m in mentions if m.status == Status.SUGGESTED) + sum(
+        1 for e in events if e.status == Status.SUGGESTED
+    )
+    return {
+        "highlighted": highlight(text, spans),
+        "mentions": mentions,
+        "events": events,
+        "dates": dates,
+        "roles": roles,
+        "header": list(article.header_entities.select_related("entity").order_by("field")),
+        "pending": pending,
+        "places": [m for m in mentions if m.label in ("GPE", "LOC") and m.entity_id and m.status != Status.REJECTED],
+    }
+
+
+_VERBS = {
+    "mention.accepted": "a accepté la mention",
+    "mention.rejected": "a rejeté la mention",
+    "mention.correct": "a corrigé la mention",
+    "mention.add": "a ajouté la mention",
+    "mention.link": "a lié la mention",
+    "event.accepted": "a accepté l'événement",
+    "event.rejected": "a rejeté l'événement",
+    "event.update": "a modifié l'événement",
+    "event.argument_add": "a ajouté un argument à l'événement",
+    "event.argument_remove": "a retiré un argument de l'événement",
+    "date.accepted": "a accepté la date",
+    "role.accepted": "a accepté la fonction",
+    "article.reviewed": "a marqué l'article relu",
+    "article.reopen": "a rouvert l'article",
+    "article.claim": "a pris l'article en relecture",
+    "article.release": "a rendu l'article",
+    "article.create": "a ajouté l'article",
+    "article.requeue": "a relancé l'extraction",
+    "article.reextract": "a relancé l'extraction",
+}
+
+
+def describe(entry: AuditEntry) -> str:
+    """One audit row as a sentence for the analyst (without the actor)."""
+    action = entry.action
+    prefix = ""
+    if action.startswith("undo."):
+        prefix, action = "a annulé : ", action[len("undo.") :]
+    verb = _VERBS.get(action, action)
+    if prefix:
+        verb = verb.removeprefix("a ")
+    before, after = entry.before or {}, entry.after or {}
+    state = after or before
+    detail = ""
+    if entry.object_type == "mention":
+        detail = f" « {state.get('text', '')} » ({state.get('label', '')})"
+        if action == "mention.correct" and before:
+            detail = (
+                f" « {before.get('text')} » ({before.get('label')}) → « {after.get('text')} » ({after.get('label')})"
+            )
+        elif action == "mention.link":
+            detail += f" à l'entité « {after.get('entity_name') or before.get('entity_name') or '?'} »"
+    elif entry.object_type == "event":
+        detail = f" « {state.get('trigger_text', '')} »"
+        changes = [
+            f"{name} {before.get(key) or '—'} → {after.get(key) or '—'}"
+            for key, name in (("type", "type"), ("date_value", "date"), ("location", "lieu"))
+            if before and after and before.get(key) != after.get(key)
+        ]
+        if changes:
+            detail += " (" + ", ".join(changes) + ")"
+    elif entry.object_type in ("date", "role"):
+        detail = f" « {before.get('text', '')} »"
+    return f"{prefix}{verb}{detail}"
+
+
+def article_history(article: Article) -> list[AuditEntry]:
+    entries = list(AuditEntry.objects.filter(article=article).select_related("actor").order_by("-created_at", "-id"))
+    for entry in entries:
+        entry.description = describe(entry)
+    return entries

@@ -16,12 +16,11 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
 from articles.bulk import insert_rows
-from articles.models import Article, AuditEntry
+from articles.models import Article
 from articles.services import articles_mark_extracted
 from entities.models import (
     DateMention,
@@ -39,10 +38,6 @@ from entities.nlp.ner import gazetteer_names, header_entity
 from entities.nlp.normalize import name_key
 from entities.nlp.types import EventArgument as ArgumentSpan
 from entities.nlp.types import ExtractionResult
-
-
-class ReviewError(Exception):
-    """A decision that cannot be applied; the message is for the analyst."""
 
 
 @dataclass(frozen=True)
@@ -488,10 +483,12 @@ def _plan_events(plan: _Plan) -> None:
     decided = list(plan.earlier.events)
     for span in plan.item.result.events:
         if any(
-            e.type == span.type and span.trigger_start < e.trigger_end and e.trigger_start < span.trigger_end
+            span.type in (e.type, getattr(e, "suggested_type", ""))
+            and span.trigger_start < e.trigger_end
+            and e.trigger_start < span.trigger_end
             for e in decided
         ):
-            continue  # a person decided on this event (or the run repeats itself)
+            continue  # a person decided on this event, or changed its type away (or the run repeats itself)
         location = next((plan.mentions.get(a.entity) for a in span.arguments if a.role == "location"), None)
         event = _NewEvent(
             span.type,
@@ -524,87 +521,3 @@ def _event_arguments(plan: _Plan) -> list[tuple[int, str, int | None, int]]:
             seen.add((argument.role, mention.pk))
             arguments.append((event.pk, argument.role, mention.entity_id, mention.pk))
     return arguments
-
-
-# ---------------------------------------------------------------------------
-# Analysts' decisions on mentions (the review queue builds on these)
-
-
-def _snapshot(mention: Mention) -> dict:
-    return {
-        "start": mention.start,
-        "end": mention.end,
-        "text": mention.text,
-        "label": mention.label,
-        "status": mention.status,
-        "entity": mention.entity_id,
-    }
-
-
-def _audit(actor: AbstractBaseUser, action: str, mention: Mention, before: dict | None) -> None:
-    AuditEntry.objects.create(
-        actor=actor,
-        action=action,
-        article_id=mention.article_id,
-        object_type="mention",
-        object_id=str(mention.pk),
-        before=before,
-        after=_snapshot(mention),
-    )
-
-
-def mention_decide(*, actor: AbstractBaseUser, mention: Mention, status: str) -> Mention:
-    """Accept or reject a suggestion."""
-    if status not in (Status.ACCEPTED, Status.REJECTED):
-        raise ReviewError(f"unknown decision {status!r}")
-    with transaction.atomic():
-        mention = Mention.objects.select_for_update().get(pk=mention.pk)
-        before = _snapshot(mention)
-        mention.status, mention.decided_by, mention.decided_at = status, actor, timezone.now()
-        mention.save(update_fields=["status", "decided_by", "decided_at"])
-        _audit(actor, f"mention.{status}", mention, before)
-    return mention
-
-
-def mention_correct(*, actor: AbstractBaseUser, mention: Mention, start: int, end: int, label: str) -> Mention:
-    """Fix a suggestion's span or label; the model's version is remembered and not proposed again."""
-    with transaction.atomic():
-        mention = Mention.objects.select_for_update().select_related("article").get(pk=mention.pk)
-        text = mention.article.text
-        if not (0 <= start < end <= len(text)):
-            raise ReviewError("the span must lie inside the article text")
-        before = _snapshot(mention)
-        if mention.suggested_start is None and mention.origin == Origin.MODEL:
-            mention.suggested_start, mention.suggested_end, mention.suggested_label = (
-                mention.start,
-                mention.end,
-                mention.label,
-            )
-        mention.start, mention.end, mention.label, mention.text = start, end, label, text[start:end][:500]
-        mention.status, mention.decided_by, mention.decided_at = Status.CORRECTED, actor, timezone.now()
-        mention.save()
-        _audit(actor, "mention.correct", mention, before)
-    return mention
-
-
-def mention_add(*, actor: AbstractBaseUser, article: Article, start: int, end: int, label: str) -> Mention:
-    """An analyst adds a mention the model missed."""
-    with transaction.atomic():
-        text = Article.objects.select_for_update().values_list("text", flat=True).get(pk=article.pk)
-        if not (0 <= start < end <= len(text)):
-            raise ReviewError("the span must lie inside the article text")
-        if Mention.objects.filter(article=article, start=start, end=end, label=label).exists():
-            raise ReviewError("this mention already exists")
-        mention = Mention.objects.create(
-            article=article,
-            start=start,
-            end=end,
-            text=text[start:end][:500],
-            label=label,
-            origin=Origin.ANALYST,
-            status=Status.ACCEPTED,
-            decided_by=actor,
-            decided_at=timezone.now(),
-        )
-        _audit(actor, "mention.add", mention, None)
-    return mention

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 
-from articles import services
+from articles import roles, services
 
 
 @pytest.fixture(autouse=True)
@@ -20,14 +20,33 @@ def _plain_static_storage(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+def _user(username: str, *groups: str, **extra):
+    roles.ensure_groups()  # a transactional test's flush removed the ones the migrations made
+    user = get_user_model().objects.create_user(username, f"{username}@example.org", f"{username}-password-1", **extra)
+    user.groups.add(*Group.objects.filter(name__in=groups))
+    return user
+
+
 @pytest.fixture
 def owner(db):
-    return get_user_model().objects.create_user("alice", "alice@example.org", "alice-password-1")
+    """An analyst (the "Analystes" group the migrations create)."""
+    return _user("alice", roles.ANALYST)
 
 
 @pytest.fixture
 def teammate(db):
-    return get_user_model().objects.create_user("bob", "bob@example.org", "bob-password-1")
+    return _user("bob", roles.ANALYST)
+
+
+@pytest.fixture
+def outsider(db):
+    """Logged in, but in no group: may look, may not act."""
+    return _user("eve")
+
+
+@pytest.fixture
+def reviewer(db):
+    return _user("rita", roles.REVIEWER)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from articles import services as article_services
 from articles.models import Article
-from entities import services
+from entities import review, services
 from entities.models import Mention, Status
 from entities.nlp import PIPELINE_VERSION
 from entities.nlp.types import EntitySpan, EventArgument, EventSpan, ExtractionResult
@@ -64,7 +64,10 @@ def test_it_exports_one_line_per_article_in_the_documented_shape(owner, tmp_path
 
 def test_it_leaves_rejected_suggestions_out_of_the_export(owner, tmp_path):
     extracted_article(owner)
-    services.mention_decide(actor=owner, mention=Mention.objects.get(), status=Status.REJECTED)
+    mention = Mention.objects.get()
+    review.mention_decide(
+        actor=owner, article_id=mention.article_id, mention_id=mention.pk, status=Status.REJECTED, version=None
+    )
     out = tmp_path / "facts.jsonl"
     call_command("export_facts", str(out))
     facts = json.loads(out.read_text(encoding="utf-8"))

@@ -6,7 +6,7 @@ import pytest
 
 from articles import services as article_services
 from articles.models import Article, AuditEntry
-from entities import services
+from entities import review, services
 from entities.models import Entity, Event, ExtractionRun, Mention, Origin, Status
 from entities.nlp.types import EntitySpan, EventArgument, EventSpan, ExtractionResult
 
@@ -56,14 +56,15 @@ def test_it_keeps_every_human_decision_across_a_rerun(article, owner):
     first = by_text(article)
     assert len(first) == 4 and all(m.status == Status.SUGGESTED for m in first.values())
 
-    services.mention_decide(actor=owner, mention=first["Mohamed Hassad/PER"], status=Status.ACCEPTED)
-    services.mention_decide(actor=owner, mention=first["mardi Fernando/ORG"], status=Status.REJECTED)
+    decision = {"actor": owner, "article_id": article.pk, "version": None}
+    review.mention_decide(**decision, mention_id=first["Mohamed Hassad/PER"].pk, status=Status.ACCEPTED)
+    review.mention_decide(**decision, mention_id=first["mardi Fernando/ORG"].pk, status=Status.REJECTED)
     rabat_start = TEXT.index("Rabat")
-    services.mention_correct(
-        actor=owner, mention=first["Rabat/PER"], start=rabat_start, end=rabat_start + 5, label="GPE"
+    review.mention_correct(
+        **decision, mention_id=first["Rabat/PER"].pk, start=rabat_start, end=rabat_start + 5, label="GPE"
     )
     jean = TEXT.index("Jean Dupont")
-    services.mention_add(actor=owner, article=article, start=jean, end=jean + 11, label="PER")
+    review.mention_add(**decision, start=jean, end=jean + 11, label="PER")
     Article.objects.filter(pk=article.pk).update(status=Article.Status.QUEUED)
 
     # The new run re-predicts Hassad, drops Marlaska, shifts the rejected and the
@@ -235,8 +236,16 @@ def test_it_requeues_articles_for_a_new_run(article, owner, django_capture_on_co
 def test_it_refuses_a_correction_outside_the_text(article, owner):
     run(article, result(span("Rabat", "GPE", 0)))
     mention = Mention.objects.get()
-    with pytest.raises(services.ReviewError):
-        services.mention_correct(actor=owner, mention=mention, start=5, end=len(TEXT) + 10, label="GPE")
+    with pytest.raises(review.ReviewError):
+        review.mention_correct(
+            actor=owner,
+            article_id=article.pk,
+            mention_id=mention.pk,
+            start=5,
+            end=len(TEXT) + 10,
+            label="GPE",
+            version=None,
+        )
 
 
 def test_it_reports_rows_that_break_a_constraint_as_the_orm_would(article):
