@@ -45,8 +45,11 @@ def _queue_query(request: HttpRequest) -> str:
 
 def _page_context(request: HttpRequest, article: Article) -> dict:
     undoable = review.last_undoable(request.user, article.pk)
+    reviewed = article.status == Article.Status.REVIEWED
     return {
         "article": article,
+        "reviewed": reviewed,
+        "can_act": request.user.has_perm(REVIEW_PERMISSION) and not reviewed,
         "queue_query": _queue_query(request),
         "labels": Label.choices,
         "event_types": Event.Type.choices,
