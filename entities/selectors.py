@@ -140,7 +140,13 @@ def review_context(article: Article) -> dict:
     text = article.text
     spans = [
         Highlight(
-            m.start, m.end, "mention", m.pk, f"hl-{m.label} st-{m.status}", f"{m.label} · {m.get_status_display()}"
+            m.start,
+            m.end,
+            "mention",
+            m.pk,
+            f"hl-{m.label} st-{m.status}",
+            f"{m.label} · {m.get_status_display()}" + (f" · {m.entity.name}" if m.entity_id else ""),
+            m.label,
         )
         for m in mentions
     ]

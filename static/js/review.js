@@ -117,7 +117,9 @@
 
   // Span editing: nudge buttons and a live preview of the span being edited.
   function updatePreviews(scope) {
-    (scope || document).querySelectorAll("form.span-form").forEach(function (form) {
+    const root = scope || document;
+    const forms = root.matches && root.matches("form.span-form") ? [root] : root.querySelectorAll("form.span-form");
+    forms.forEach(function (form) {
       const start = parseInt(form.elements.start.value, 10);
       const end = parseInt(form.elements.end.value, 10);
       const preview = form.querySelector(".span-preview");

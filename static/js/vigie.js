@@ -64,6 +64,14 @@
     box.appendChild(item);
   }
 
+  // Queue filters: leave empty fields out of the URL, so that it stays short enough to read and share.
+  document.addEventListener("submit", function (event) {
+    if (event.target.id !== "queue-filters") return;
+    Array.from(event.target.elements).forEach(function (field) {
+      if (field.name && !field.value) field.disabled = true;
+    });
+  });
+
   // Queue page: "/" focuses the search, "n" reviews the next article.
   document.addEventListener("keydown", function (event) {
     if (!document.getElementById("queue-filters")) return;
