@@ -34,7 +34,11 @@ def extracted(
     By default: two PER mentions of Hassad, one of Marlaska, Rabat (GPE), a MEETING on « a reçu »
     with Hassad as actor and Marlaska as counterpart, and the date « mardi ».
     """
-    article = article_services.article_create_from_paste(actor=owner, text=text, title=title, **create).article
+    # Not queued for the real pipeline: the extraction below is the one the test wants.
+    item = article_services.ArticleInput(text=text, title=title, location="test", **create)
+    outcome = article_services.articles_ingest(actor=owner, inputs=[item], enqueue_extraction=False)[0]
+    assert outcome.kind == "created", outcome.reason
+    article = outcome.article
     Article.objects.filter(pk=article.pk).update(status=Article.Status.QUEUED)
     assert article_services.article_claim_for_extraction(article.pk)
     if entities is None:

@@ -19,7 +19,10 @@ def test_it_creates_the_demo_accounts_and_articles_once(settings, capsys):
     assert "0 loaded, 5 already present" in capsys.readouterr().out
     assert Article.objects.count() == 5
     assert set(Article.objects.values_list("origin", flat=True)) == {Article.Origin.UPLOAD}
-    assert get_user_model().objects.get(username="analyste").check_password("vigie-demo-2026")
+    analyst = get_user_model().objects.get(username="analyste")
+    assert analyst.check_password("vigie-demo-2026")
+    assert analyst.has_perm("articles.review_article") and not analyst.has_perm("articles.reopen_article")
+    assert get_user_model().objects.get(username="relecteur").has_perm("articles.reopen_article")
 
 
 def test_it_refuses_to_create_known_passwords_outside_debug(settings):

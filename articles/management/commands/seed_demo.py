@@ -2,13 +2,15 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import services
+from articles import roles, services
 from articles.models import Article
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 ANALYST = ("analyste", "vigie-demo-2026")
+REVIEWER = ("relecteur", "vigie-relecture-2026")
 ADMIN = ("admin", "vigie-admin-2026")
 
 
@@ -22,12 +24,19 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError("seed_demo creates accounts with known passwords; run it with DEBUG=1 (or --force).")
         User = get_user_model()
-        analyst, _ = User.objects.get_or_create(username=ANALYST[0], defaults={"first_name": "Analyste"})
-        analyst.set_password(ANALYST[1])
-        analyst.save()
-        admin, _ = User.objects.get_or_create(username=ADMIN[0], defaults={"is_staff": True, "is_superuser": True})
-        admin.set_password(ADMIN[1])
-        admin.save()
+        roles.ensure_groups()
+        accounts = {}
+        for (username, password), group, extra in (
+            (ANALYST, roles.ANALYST, {"first_name": "Analyste"}),
+            (REVIEWER, roles.REVIEWER, {"first_name": "Relecteur"}),
+            (ADMIN, roles.ADMIN, {"is_staff": True, "is_superuser": True}),
+        ):
+            user, _ = User.objects.get_or_create(username=username, defaults=extra)
+            user.set_password(password)
+            user.save()
+            user.groups.add(Group.objects.get(name=group))
+            accounts[username] = user
+        analyst = accounts[ANALYST[0]]
 
         inputs = [
             services.ArticleInput(
@@ -43,4 +52,5 @@ class Command(BaseCommand):
         created = sum(o.created for o in outcomes)
         self.stdout.write(f"Sample articles: {created} loaded, {len(outcomes) - created} already present.")
         self.stdout.write(self.style.SUCCESS(f"Analyst login: {ANALYST[0]} / {ANALYST[1]}"))
-        self.stdout.write(self.style.SUCCESS(f"Admin login (imports): {ADMIN[0]} / {ADMIN[1]}"))
+        self.stdout.write(self.style.SUCCESS(f"Reviewer login (re-open, merge): {REVIEWER[0]} / {REVIEWER[1]}"))
+        self.stdout.write(self.style.SUCCESS(f"Admin login (imports, users): {ADMIN[0]} / {ADMIN[1]}"))
