@@ -29,6 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, AuditEntry
+from articles.services import REVIEWABLE, review_claim_expiry
 from entities.models import (
     DateMention,
     Entity,
@@ -111,9 +112,17 @@ class _decision:
                 raise ReviewError("Cet article est relu : un relecteur doit le rouvrir avant toute modification.")
             article.version += 1
             fields = ["version", "updated_at"]
-            if article.assigned_to_id == getattr(self.actor, "pk", None):
-                article.assigned_at = timezone.now()  # working on it keeps the review claim alive
-                fields.append("assigned_at")
+            now = timezone.now()
+            mine = article.assigned_to_id == getattr(self.actor, "pk", None)
+            free = (
+                article.assigned_to_id is None
+                or article.assigned_at is None
+                or article.assigned_at < review_claim_expiry(now)
+            )
+            if mine or (free and article.status in REVIEWABLE):
+                # Working on an article claims it, or keeps one's claim alive; never takes someone else's.
+                article.assigned_to, article.assigned_at = self.actor, now
+                fields += ["assigned_to", "assigned_at"]
             if article.status == Article.Status.EXTRACTED:
                 article.status, article.status_changed_at = Article.Status.IN_REVIEW, timezone.now()
                 fields += ["status", "status_changed_at"]

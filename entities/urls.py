@@ -27,6 +27,7 @@ urlpatterns = [
     path("articles/<int:pk>/review/accept-remaining/", views.accept_remaining, name="accept_remaining"),
     path("articles/<int:pk>/review/undo/", views.undo, name="undo"),
     path("articles/<int:pk>/review/done/", views.mark_reviewed, name="done"),
+    path("articles/<int:pk>/review/claim/", views.claim, name="claim"),
     path("articles/<int:pk>/review/release/", views.release, name="release"),
     path("articles/<int:pk>/reopen/", views.reopen, name="reopen"),
     path("entities/search/", views.entity_search, name="entity_search"),

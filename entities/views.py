@@ -46,6 +46,7 @@ def _queue_query(request: HttpRequest) -> str:
 def _page_context(request: HttpRequest, article: Article) -> dict:
     undoable = review.last_undoable(request.user, article.pk)
     reviewed = article.status == Article.Status.REVIEWED
+    claim_live = bool(article.assigned_at and article.assigned_at >= article_services.review_claim_expiry())
     return {
         "article": article,
         "reviewed": reviewed,
@@ -55,19 +56,28 @@ def _page_context(request: HttpRequest, article: Article) -> dict:
         "event_types": Event.Type.choices,
         "argument_roles": review.ARGUMENT_ROLES,
         "undoable": describe(undoable) if undoable else "",
-        "claim_minutes": article_services.settings.VIGIE_REVIEW_CLAIM_MINUTES,
+        "claim_live": claim_live,
+        "can_claim": not claim_live and article.status in article_services.REVIEWABLE,
         **review_context(article),
     }
 
 
 @require_GET
 def review_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The review page. A GET writes nothing: "review next", "take it" or a first decision claims the article."""
     article = _article(request, pk)
-    # Opening an article to review it claims it, unless someone else holds a live claim.
-    claimable = request.user.has_perm(REVIEW_PERMISSION) and article.status in article_services.REVIEWABLE
-    if claimable and article_services.article_claim(actor=request.user, article=article):
-        article = _article(request, pk)
     return render(request, "entities/review.html", _page_context(request, article))
+
+
+@require_POST
+@permission_required(REVIEW_PERMISSION, raise_exception=True)
+def claim(request: HttpRequest, pk: int) -> HttpResponse:
+    article = _article(request, pk)
+    if article_services.article_claim(actor=request.user, article=article):
+        messages.success(request, "Article pris en relecture.")
+    else:
+        messages.error(request, "Un autre analyste relit déjà cet article (ou il n'est pas à relire).")
+    return _respond(request, pk)
 
 
 def _respond(request: HttpRequest, pk: int) -> HttpResponse:

@@ -87,7 +87,7 @@ def test_it_filters_by_entity_type_event_type_and_low_confidence(client_owner, t
 def test_it_filters_by_assignment(client, owner, teammate, three):
     rabat, copy, dakar = three
     client.force_login(owner)
-    client.get(reverse("review:page", args=[rabat.pk]))  # claims it
+    client.post(reverse("review:claim", args=[rabat.pk]))
     assert ids(client, "assigned=me") == [rabat.pk]
     assert rabat.pk not in ids(client, "assigned=none")
     client.force_login(teammate)

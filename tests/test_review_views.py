@@ -44,14 +44,26 @@ def test_it_shows_the_text_highlighted_and_every_suggestion(client_owner, articl
     assert "5</strong> suggestions en attente" in html
 
 
-def test_opening_the_page_claims_the_article_unless_someone_holds_it(client, owner, teammate, article):
+def test_a_first_decision_claims_the_article_but_never_takes_someone_elses(client, owner, teammate, article):
     client.force_login(owner)
     client.get(url("page", article.pk))
+    assert Article.objects.get(pk=article.pk).assigned_to is None  # looking writes nothing
+    rabat = Mention.objects.get(article=article, text="Rabat")
+    client.post(url("mention_decide", article.pk, rabat.pk), {"version": 1, "status": "accepted"})
     assert Article.objects.get(pk=article.pk).assigned_to == owner
     client.force_login(teammate)
     html = client.get(url("page", article.pk)).content.decode()
+    assert "en relecture par alice" in html and "Prendre en relecture" not in html
+    client.post(url("mention_decide", article.pk, rabat.pk), {"version": 2, "status": "rejected"})
     assert Article.objects.get(pk=article.pk).assigned_to == owner
-    assert "en relecture par alice" in html
+    assert client.post(url("claim", article.pk), {"version": 3}).status_code == 302
+    assert Article.objects.get(pk=article.pk).assigned_to == owner
+
+
+def test_take_an_unclaimed_article(client_owner, owner, article):
+    assert "Prendre en relecture" in client_owner.get(url("page", article.pk)).content.decode()
+    client_owner.post(url("claim", article.pk), {"version": 1})
+    assert Article.objects.get(pk=article.pk).assigned_to == owner
 
 
 def test_a_decision_by_htmx_returns_the_refreshed_workspace(client_owner, article):
@@ -241,8 +253,6 @@ def test_the_review_page_runs_the_same_queries_whatever_the_article_holds(client
     small = extracted(owner, entities=[("Rabat", "GPE", 0)])
     text = " ".join(f"Le ministre Mohamed Hassad{n} a reçu mardi à Rabat son homologue." for n in range(30))
     big = extracted(owner, text=text, entities=[("Rabat", "GPE", n) for n in range(30)])
-    client_owner.get(url("page", small.pk))  # claims; the next loads are steady
-    client_owner.get(url("page", big.pk))
     assert queries(client_owner, url("page", small.pk)) == queries(client_owner, url("page", big.pk))
 
 

@@ -171,6 +171,7 @@
       case "a": submit(li, "accept"); break;
       case "r": submit(li, "reject"); break;
       case "i": submit(li, "accept-same"); break;
+      case "x": submit(li, "reject-same"); break;
       case "e": edit(li); break;
       case "A":
         if (window.confirm("Accepter toutes les suggestions restantes ?")) submitBar("accept-all");
