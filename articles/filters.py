@@ -10,17 +10,17 @@ from __future__ import annotations
 import datetime as dt
 
 import django_filters
-from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from articles.models import Article, Source
 from articles.services import review_claim_expiry
 from entities.models import Entity, Event, Label, Mention, Status
 
-# The same expression as the GIN index of migration articles 0004: the planner uses the index.
-FULLTEXT = SearchVector("title", "text", config="french")
+# The stored, indexed tsvector of migration articles 0004 (PostgreSQL only, unknown to the model).
+FULLTEXT_MATCH = '"articles_article"."search_fr" @@ websearch_to_tsquery(\'french\'::regconfig, %s)'
 
 
 class QueueFilter(django_filters.FilterSet):
@@ -65,8 +65,8 @@ class QueueFilter(django_filters.FilterSet):
         if not value:
             return queryset
         if connection.vendor == "postgresql":
-            return queryset.annotate(search=FULLTEXT).filter(
-                search=SearchQuery(value, config="french", search_type="websearch")
+            return queryset.alias(fulltext=RawSQL(FULLTEXT_MATCH, (value,), output_field=BooleanField())).filter(
+                fulltext=True
             )
         return queryset.filter(Q(title__icontains=value) | Q(text__icontains=value))
 

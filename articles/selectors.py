@@ -24,7 +24,8 @@ def article_list(user: AbstractBaseUser) -> QuerySet[Article]:
 
 def article_status_counts(queryset: QuerySet[Article]) -> list[tuple[str, str, int]]:
     """(status, label, count) for every status, in lifecycle order."""
-    rows = dict(queryset.order_by().values_list("status").annotate(n=Count("id")))
+    # COUNT(*), not COUNT(id): PostgreSQL can then answer from the status index alone.
+    rows = dict(queryset.order_by().values_list("status").annotate(n=Count("*")))
     return [(value, label, rows.get(value, 0)) for value, label in Article.Status.choices]
 
 

@@ -159,7 +159,7 @@ VIGIE_EXTRACTION_CLAIM_SECONDS = env_int("VIGIE_EXTRACTION_CLAIM_SECONDS", 15 * 
 # A review claim ("Review next") lasts this long without activity, then anyone may take the article.
 VIGIE_REVIEW_CLAIM_MINUTES = env_int("VIGIE_REVIEW_CLAIM_MINUTES", 30)
 # The queue counts matching articles up to this many, then shows "more than".
-VIGIE_QUEUE_COUNT_CAP = env_int("VIGIE_QUEUE_COUNT_CAP", 10_000)
+VIGIE_QUEUE_COUNT_CAP = env_int("VIGIE_QUEUE_COUNT_CAP", 1_000)
 # Articles per extraction message: big enough for nlp.pipe to pay off, small
 # enough to spread an import over every worker.
 VIGIE_EXTRACTION_CHUNK = env_int("VIGIE_EXTRACTION_CHUNK", 16)

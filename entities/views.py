@@ -13,8 +13,10 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 
 from articles import selectors as article_selectors
@@ -47,11 +49,20 @@ def _page_context(request: HttpRequest, article: Article) -> dict:
     undoable = review.last_undoable(request.user, article.pk)
     reviewed = article.status == Article.Status.REVIEWED
     claim_live = bool(article.assigned_at and article.assigned_at >= article_services.review_claim_expiry())
+    queue_query = _queue_query(request)
     return {
         "article": article,
         "reviewed": reviewed,
+        # The hidden fields of every form on the page, built once (a page has hundreds of forms).
+        "form_head": format_html(
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+            '<input type="hidden" name="version" value="{}"><input type="hidden" name="queue" value="{}">',
+            get_token(request),
+            article.version,
+            queue_query,
+        ),
         "can_act": request.user.has_perm(REVIEW_PERMISSION) and not reviewed,
-        "queue_query": _queue_query(request),
+        "queue_query": queue_query,
         "labels": Label.choices,
         "event_types": Event.Type.choices,
         "argument_roles": review.ARGUMENT_ROLES,
