@@ -230,6 +230,9 @@ class Event(models.Model):
                 fields=["article", "type", "trigger_start", "trigger_end"], name="unique_event_trigger"
             )
         ]
+        # The queue's "suggestions of confidence below X": PostgreSQL reads the matching
+        # articles from this index alone instead of scanning every event.
+        indexes = [models.Index(fields=["status", "confidence", "article"], name="event_pending_confidence")]
 
     def __str__(self) -> str:
         return f"{self.type} « {self.trigger_text} »"
