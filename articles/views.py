@@ -38,6 +38,14 @@ def _sort_links(request, current: list[str]) -> list[dict]:
     return links
 
 
+def _current_order(queue: QueueFilter) -> list[str]:
+    data = queue.form.cleaned_data if queue.is_valid() else {}
+    if data.get("o"):
+        return list(data["o"])
+    published = data.get("published")
+    return ["-published_at"] if published and (published.start or published.stop) else ["-created_at"]
+
+
 def _entity_name(queue: QueueFilter) -> str:
     entity_id = queue.form.cleaned_data.get("entity") if queue.is_valid() else None
     if not entity_id:
@@ -64,7 +72,7 @@ def article_list(request):
         "reviewable": services.REVIEWABLE,
         "claim_expiry": services.review_claim_expiry(),
         "entity_name": _entity_name(queue),
-        "sort_links": _sort_links(request, queue.form.cleaned_data.get("o") or [] if queue.is_valid() else []),
+        "sort_links": _sort_links(request, _current_order(queue)),
     }
     if request.htmx and request.GET.get("partial") == "rows":
         return render(request, "articles/_article_rows.html", context)

@@ -17,8 +17,8 @@ each kind of filter, sorted, and the review page of extracted articles), the
 example URL is warmed up 3 times, then --requests requests vary the page, the
 search word, the entity or the article (stopping early if a scenario exceeds
 --max-seconds); one more request counts the SQL queries. Opening the review page
-claims the article for the "bench" user, as it does for an analyst, so each run
-leaves that many claims and their audit rows behind.
+writes nothing (claims come from "review next" or a first decision), so reruns
+measure the same database.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/vigie_ui_bench SECRET_KEY=bench \\
         .venv/bin/python bench/ui_bench.py [--articles 100000] [--mentions-per-article 30] [--requests 60] [--reseed]

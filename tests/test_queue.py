@@ -148,3 +148,20 @@ def test_the_queue_caps_its_count(client_owner, three, settings):
     settings.VIGIE_QUEUE_COUNT_CAP = 2
     html = client_owner.get(QUEUE).content.decode()
     assert "Plus de 2 articles" in html
+
+
+def test_the_entity_filter_gives_the_same_rows_for_a_rare_or_a_common_entity(client_owner, three, monkeypatch):
+    from articles.filters import QueueFilter
+
+    hassad = Entity.objects.get(name="Mohamed Hassad")
+    rare = ids(client_owner, f"entity={hassad.pk}")
+    monkeypatch.setattr(QueueFilter, "FEW", 1)  # more articles than "few": the EXISTS path
+    assert ids(client_owner, f"entity={hassad.pk}") == rare and len(rare) == 2
+
+
+def test_a_publication_range_reads_newest_published_first_unless_a_column_is_chosen(client_owner, three):
+    rabat, copy, dakar = three
+    assert ids(client_owner, "published_after=2020-01-01") == [copy.pk, rabat.pk, dakar.pk]
+    assert ids(client_owner, "published_after=2020-01-01&o=title") == [rabat.pk, copy.pk, dakar.pk]
+    html = client_owner.get(f"{QUEUE}?published_after=2020-01-01").content.decode()
+    assert 'aria-sort="descending"><a href="?published_after=2020-01-01&amp;o=published_at">Publication' in html
