@@ -93,9 +93,9 @@ class QueueFilter(django_filters.FilterSet):
         mentions = Mention.objects.filter(entity_id__in=entity_ids).exclude(status=Status.REJECTED)
         # A rare entity's articles are read first, through that index: otherwise PostgreSQL walks
         # the whole queue in date order looking for the few articles that mention it.
-        few = list(mentions.order_by().values_list("article_id", flat=True).distinct()[: self.FEW + 1])
+        few = list(mentions.order_by().values_list("article_id", flat=True)[: self.FEW + 1])
         if len(few) <= self.FEW:
-            return queryset.filter(pk__in=few)
+            return queryset.filter(pk__in=set(few))
         return queryset.filter(Exists(mentions.filter(article=OuterRef("pk"))))
 
     def with_label(self, queryset: QuerySet[Article], name: str, value: str) -> QuerySet[Article]:

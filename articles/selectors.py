@@ -19,7 +19,8 @@ def articles_visible_to(user: AbstractBaseUser) -> QuerySet[Article]:
 
 
 def article_list(user: AbstractBaseUser) -> QuerySet[Article]:
-    return articles_visible_to(user).select_related("source", "near_duplicate_of").defer("text", "raw_text", "minhash")
+    # Rows show only the near-duplicate's id: joining its whole row (its text included) cost more than the page.
+    return articles_visible_to(user).select_related("source").defer("text", "raw_text", "minhash")
 
 
 def article_status_counts(queryset: QuerySet[Article]) -> list[tuple[str, str, int]]:

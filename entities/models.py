@@ -102,7 +102,10 @@ class Mention(models.Model):
     end = models.PositiveIntegerField()
     text = models.CharField(max_length=500)
     label = models.CharField(max_length=4, choices=Label.choices)
-    entity = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.SET_NULL, related_name="mentions")
+    # Indexed with the article below (an entity's articles: the queue's filter, entity pages).
+    entity = models.ForeignKey(
+        Entity, null=True, blank=True, on_delete=models.SET_NULL, related_name="mentions", db_index=False
+    )
     confidence = models.FloatField(default=1.0)
     origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.MODEL)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUGGESTED, db_index=True)
@@ -119,6 +122,7 @@ class Mention(models.Model):
 
     class Meta:
         ordering = ["article", "start", "end"]
+        indexes = [models.Index(fields=["entity", "article"], name="mention_entity_article")]
         constraints = [
             models.UniqueConstraint(fields=["article", "start", "end", "label"], name="unique_mention_span_label"),
             models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="mention_nonempty"),
