@@ -515,6 +515,8 @@ def review_mark_done(*, actor: AbstractBaseUser, article_id: int, version: int |
     """Mark the article reviewed and release its review claim."""
     with _decision(actor, article_id, version) as d:
         article = d.article
+        if article.is_processing:
+            raise ReviewError("Une extraction est en cours : attendez ses suggestions avant de marquer l'article relu.")
         before = {"status": article.status, "assigned_to": article.assigned_to_id}
         now = timezone.now()
         article.status, article.status_changed_at = Article.Status.REVIEWED, now

@@ -296,6 +296,13 @@ def test_undo_does_not_overwrite_what_someone_else_changed_since(article, owner,
     assert rabat.label == "LOC"
 
 
+def test_an_article_being_extracted_cannot_be_marked_reviewed(article, owner):
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.EXTRACTING)
+    with pytest.raises(review.ReviewError, match="extraction est en cours"):
+        review.review_mark_done(actor=owner, article_id=article.pk, version=None)
+    assert Article.objects.get(pk=article.pk).status == Article.Status.EXTRACTING
+
+
 def test_a_reviewed_article_is_frozen_until_a_reviewer_reopens_it(article, owner, reviewer):
     article_services.article_claim(actor=owner, article=article)
     review.review_mark_done(actor=owner, article_id=article.pk, version=None)
