@@ -46,6 +46,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from entities.nlp.doctext import doc_text
 from entities.nlp.types import DateSpan
 
 __all__ = ["find_dates"]
@@ -1246,7 +1247,7 @@ def find_dates(doc: Doc, published: dt.date | None) -> list[DateSpan]:
     """
     if isinstance(published, dt.datetime):
         published = published.date()  # a datetime would not compare with the dates built here
-    text = doc.text
+    text = doc_text(doc)
     ctx = _Ctx(doc=doc, text=text, published=published, sent_starts=_sentence_starts(doc))
     out: list[DateSpan] = []
     for m, resolver in _candidates(ctx):

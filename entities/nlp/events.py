@@ -51,6 +51,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 from entities.nlp import paragraphs
+from entities.nlp.doctext import doc_text
 from entities.nlp.roles import TITLE_WORDS, EntityIndex, find_roles
 from entities.nlp.types import DateSpan, EntitySpan, EventArgument, EventSpan, RoleSpan
 
@@ -480,6 +481,7 @@ class _Article:
         roles: list[RoleSpan] | None = None,
     ) -> None:
         self.doc = doc
+        self.text = doc_text(doc)
         self.entities = entities
         self.dates = dates
         self.published = published
@@ -1852,14 +1854,14 @@ _OCCASION = re.compile(
 
 def _occasion_event(art: _Article, events: list[_Event], event: _Event) -> _Event | None:
     first = art.doc[_sentence_start(event.trigger)]
-    if not _OCCASION.match(art.doc.text, first.idx) or event.trigger.idx < first.idx:
+    if not _OCCASION.match(art.text, first.idx) or event.trigger.idx < first.idx:
         return None
     before = [e for e in events if e.trigger.i < first.i and e.date is not None and not _is_historical(art, e)]
     return max(before, key=lambda e: e.trigger.i, default=None)
 
 
 def _dateline(art: _Article) -> int | None:
-    text = art.doc.text
+    text = art.text
     for d_index, date in enumerate(art.dates):
         if date.start < 80 and "\n" not in text[: date.start] and _DATELINE.match(text[date.end : date.end + 20]):
             return d_index

@@ -23,7 +23,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import spacy
@@ -31,6 +31,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from entities.nlp.doctext import doc_text
 from entities.nlp.types import EntitySpan
 
 DATA_DIR = Path(__file__).with_name("data")
@@ -163,6 +164,11 @@ class Lexicon:
     generic: frozenset[str]
     demonyms: frozenset[str]  # every form, as written (« Britanniques »)
     demonym_adjectives: frozenset[str]  # lower-cased forms (« syrienne »)
+
+    @cached_property
+    def by_key(self) -> dict[str, GazetteerEntry]:
+        """Entries by their stable key (built once, not per document)."""
+        return {entry.key: entry for entry in self.names.values()}
 
 
 def _data_lines(name: str) -> Iterable[str]:
@@ -375,7 +381,11 @@ class _Mention:
 
 
 def _text(doc: Doc, start: int, end: int) -> str:
-    return doc[start:end].text
+    # A slice of the text, not Span.text (which joins its tokens' texts anew on every call).
+    if end <= start:
+        return ""
+    last = doc[end - 1]
+    return doc_text(doc)[doc[start].idx : last.idx + len(last)]
 
 
 def _is_capitalised(word: str) -> bool:
@@ -983,7 +993,7 @@ def _build_spans(doc: Doc, mentions: list[_Mention], lexicon: Lexicon) -> list[E
     group_of: dict[int, int] = {}
     canonical_of: dict[int, str] = {}
     aliases_of: dict[int, tuple[str, ...]] = {}
-    entries = {entry.key: entry for entry in lexicon.names.values()}
+    entries = lexicon.by_key
     for number, root in enumerate(sorted(members, key=lambda r: mentions[members[r][0]].start)):
         indices = members[root]
         group_of[root] = number

