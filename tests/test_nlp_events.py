@@ -101,6 +101,24 @@ def test_it_finds_who_received_whom_where_and_when():
     assert text[meeting.sentence_start : meeting.sentence_end] == text
 
 
+def test_who_chairs_a_meeting_takes_part_in_it_and_a_chairing_body_frames_it():
+    text = (
+        "La conférence régionale sur la sécurité maritime s'est ouverte lundi à Dakar sous la coprésidence "
+        "de Macky Sall et d'Emmanuel Macron."
+    )
+    names = [("Dakar", "GPE"), ("Macky Sall", "PER"), ("Emmanuel Macron", "PER")]
+    entities, _, events = extract(text, names, [("lundi", "2024-03-11")])
+    assert args(one(events, "MEETING"), entities) == {
+        ("location", "Dakar"),
+        ("participant", "Macky Sall"),
+        ("participant", "Emmanuel Macron"),
+    }
+    text = "Le sommet s'est ouvert mardi à Addis-Abeba sous la présidence de l'Union africaine."
+    names = [("Addis-Abeba", "GPE"), ("Union africaine", "ORG")]
+    entities, _, events = extract(text, names, [("mardi", "2024-03-12")])
+    assert ("organisation", "Union africaine") in args(one(events, "MEETING"), entities)
+
+
 def test_it_expands_conjoined_countries_into_participants():
     text = "Les ministres de l'Intérieur de France, d'Espagne et du Maroc se sont réunis vendredi à Madrid."
     names = [("France", "GPE"), ("Espagne", "GPE"), ("Maroc", "GPE"), ("Madrid", "GPE")]

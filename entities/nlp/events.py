@@ -216,7 +216,9 @@ NOT_VIOLENCE = _words(
 
 # (case of the noun, noun) -> relation: « dans le cadre de », « sous l'égide de », « en partenariat avec »...
 COMPLEX_PREPOSITIONS: dict[tuple[str | None, str], str] = {
-    **{("dans", "cadre"): "FRAME", ("sous", "égide"): "FRAME", ("sous", "présidence"): "FRAME"},
+    **{("dans", "cadre"): "FRAME", ("sous", "égide"): "FRAME"},
+    # « sous la (co)présidence des ministres X et Y »: who chairs a meeting takes part in it
+    **{("sous", noun): "CHAIR" for noun in ("présidence", "coprésidence", "co-présidence")},
     **{("sous", "auspice"): "FRAME", ("sous", "auspices"): "FRAME", ("à", "sein"): "AT", ("à", "encontre"): "AGAINST"},
     **{("en", noun): "PARTNER" for noun in ("partenariat", "coopération", "coordination", "collaboration", "présence")},
     **{("à", "côté"): "PARTNER", ("à", "côtés"): "PARTNER"},
@@ -1206,7 +1208,7 @@ def _attach(art: _Article, anchors: dict[int, list[tuple[_Event, str]]], index: 
                 continue
             return out  # « la situation au Soudan »: it qualifies a noun that is no event
         if (
-            fixed in {"PARTNER", "FRAME"}
+            fixed in {"PARTNER", "FRAME", "CHAIR"}
             and head.pos_ == "VERB"
             and tok.dep_ != "advcl"
             and head.dep_ in {"acl", "acl:relcl"}
@@ -1343,6 +1345,10 @@ def _role(event: _Event, rel: str, label: str, via: str, kind: str) -> str | Non
         return "organisation" if org and t == "MEMBERSHIP" else None
     if rel == "FRAME":
         return None if person else "organisation"
+    if rel == "CHAIR":  # « sous la présidence de l'UA » frames it; its chairs, persons or states, take part
+        if org:
+            return "organisation"
+        return "participant" if t in {"MEETING", "EXERCISE"} else None
     if rel == "OF":
         if via == "noun" and place and t != "ATTACK":
             return None  # « le retrait des États-Unis de l'accord de Paris »: Paris names the accord
