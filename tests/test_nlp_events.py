@@ -119,6 +119,17 @@ def test_who_chairs_a_meeting_takes_part_in_it_and_a_chairing_body_frames_it():
     assert ("organisation", "Union africaine") in args(one(events, "MEETING"), entities)
 
 
+def test_a_split_compound_no_longer_breaks_the_sentence_around_it():
+    # The tokenizer used to cut « état-major » in three and the parse of the sentence fell apart.
+    text = "Une réunion des chefs d'état-major de la CEDEAO s'est tenue lundi à Dakar."
+    names = [("CEDEAO", "ORG"), ("Dakar", "GPE")]
+    entities, _, events = extract(text, names, [("lundi", "2024-03-11")])
+    assert "état-major" in [t.text for t in parse(text)]
+    meeting = one(events, "MEETING")
+    assert meeting.trigger_text == "réunion" and meeting.date_value == "2024-03-11"
+    assert args(meeting, entities) == {("organisation", "CEDEAO"), ("location", "Dakar")}
+
+
 def test_it_expands_conjoined_countries_into_participants():
     text = "Les ministres de l'Intérieur de France, d'Espagne et du Maroc se sont réunis vendredi à Madrid."
     names = [("France", "GPE"), ("Espagne", "GPE"), ("Maroc", "GPE"), ("Madrid", "GPE")]

@@ -288,16 +288,28 @@ def _matcher_for(vocab: Vocab) -> DependencyMatcher:
     return entry[1]
 
 
-# « attentat-suicide » is split in three by the tokenizer and then parsed as a fragment: kept whole.
-_SUICIDE_COMPOUNDS = ("attentat-suicide", "attentats-suicides", "attaque-suicide", "attaques-suicides")
+# Compounds the tokenizer splits in three (« état - major »), which the parser then reads as
+# fragments, often breaking the whole sentence (« Une réunion des chefs d'état-major s'est tenue… »): kept whole.
+_KEPT_WHOLE = (
+    "attentat-suicide",
+    "attentats-suicides",
+    "attaque-suicide",
+    "attaques-suicides",
+    "état-major",
+    "états-majors",
+    "chef-lieu",
+    "chefs-lieux",
+    "lance-roquettes",
+)
 
 
 def configure(nlp: Language) -> Language:
     """Break sentences at paragraphs before the parser; build the trigger patterns once. Returns ``nlp``."""
     paragraphs.configure(nlp)
-    for word in _SUICIDE_COMPOUNDS:
-        for form in (word, word.capitalize()):
-            nlp.tokenizer.add_special_case(form, [{"ORTH": form, "NORM": word.split("-")[0]}])
+    for word in _KEPT_WHOLE:
+        norm = word.split("-")[0] if "suicide" in word else word
+        for form in (word, word.capitalize(), word.replace("état", "État")):
+            nlp.tokenizer.add_special_case(form, [{"ORTH": form, "NORM": norm}])
     _matcher_for(nlp.vocab)
     return nlp
 
