@@ -130,6 +130,38 @@ def test_a_split_compound_no_longer_breaks_the_sentence_around_it():
     assert args(meeting, entities) == {("organisation", "CEDEAO"), ("location", "Dakar")}
 
 
+def test_condemning_an_attack_is_news_even_when_who_condemns_is_not_named():
+    text = "Les participants ont par ailleurs condamné l'attaque menée la semaine dernière contre un poste de douane."
+    _, _, events = extract(text)
+    assert [e.type for e in events] == ["CONDEMNATION", "ATTACK"]
+    # A bare « a salué » with nothing to attach stays out.
+    _, _, events = extract("Le ministre a salué le travail accompli.")
+    assert events == []
+
+
+def test_a_participle_after_the_noun_launched_is_a_launch_with_its_own_date():
+    text = "Le programme Kalkan, lancé en 2019 par Interpol, forme des policiers africains."
+    names = [("Interpol", "ORG")]
+    entities, _, events = extract(text, names, [("en 2019", "2019", "year")])
+    launch = one(events, "LAUNCH")
+    assert (launch.trigger_text, launch.date_value, launch.historical) == ("lancé", "2019", True)
+    assert args(launch, entities) == {("actor", "Interpol")}
+
+
+def test_without_a_publication_date_history_is_told_from_the_latest_day_reported():
+    text = (
+        "Les ministres se sont réunis le 12 octobre 2022 à La Valette. "
+        "L'Initiative, lancée en 2004 à Paris, réunit chaque année les ministres des deux rives. "
+        "En marge de la réunion, le Premier ministre maltais, Robert Abela, s'est entretenu avec Margarita Robles."
+    )
+    names = [("La Valette", "GPE"), ("Paris", "GPE"), ("Robert Abela", "PER"), ("Margarita Robles", "PER")]
+    dates = [("le 12 octobre 2022", "2022-10-12"), ("en 2004", "2004", "year")]
+    _, _, events = extract(text, names, dates, published=None)
+    assert one(events, "LAUNCH").historical
+    talks = [e for e in events if e.trigger_text == "entretenu"]
+    assert [(e.date_value, e.historical) for e in talks] == [("2022-10-12", False)]  # the meeting's day, not 2004
+
+
 def test_it_expands_conjoined_countries_into_participants():
     text = "Les ministres de l'Intérieur de France, d'Espagne et du Maroc se sont réunis vendredi à Madrid."
     names = [("France", "GPE"), ("Espagne", "GPE"), ("Maroc", "GPE"), ("Madrid", "GPE")]

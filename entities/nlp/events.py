@@ -654,6 +654,8 @@ def _verb_type(art: _Article, tok: Token, reflexive: bool, special: str | None) 
             return "ATTACK"
         if any(_lemma(o) in NOUN_TRIGGERS for o in objs):
             return None  # « a lancé une opération conjointe »: the noun is the event
+        if tok.dep_ == "acl" and _bare_participle(tok) and _lemma(tok.head) in LAUNCH_OBJECTS:
+            return kind  # « le programme, lancé en 2019 par Interpol, forme… »: the noun is what was launched
         return kind if obj_lemmas & LAUNCH_OBJECTS else None
     if lemma == "exploser":
         subjects = {_lemma(c) for c in tok.children if c.dep_.startswith("nsubj")}
@@ -1902,11 +1904,25 @@ def _upper_bound(value: str, precision: str) -> dt.date | None:
 def _is_historical(art: _Article, event: _Event) -> bool:
     if any(c.dep_ == "case" and c.lower_ == "depuis" for c in event.trigger.children):
         return True
-    if event.date is None or art.published is None or event.inherited_date:
+    now = art.published or _latest_reported(art.dates)
+    if event.date is None or now is None or event.inherited_date:
         return False
     date = art.dates[event.date]
     upper = _upper_bound(date.end_value or date.value, date.precision)
-    return upper is not None and upper < art.published - HISTORICAL_GAP
+    return upper is not None and upper < now - HISTORICAL_GAP
+
+
+def _latest_reported(dates: list[DateSpan]) -> dt.date | None:
+    """Without a publication date, the article is at least as recent as the latest day it reports
+    (« réunis les 12 et 13 octobre 2022 ... L'Initiative, lancée en 2004 »: 2004 is history)."""
+    days = []
+    for date in dates:
+        if date.precision == "day":
+            try:
+                days.append(dt.date.fromisoformat(date.end_value or date.value))
+            except ValueError:
+                continue
+    return max(days, default=None)
 
 
 # -- assembling -------------------------------------------------------------------------------------
@@ -1978,6 +1994,10 @@ def _keep(event: _Event, arguments: tuple[EventArgument, ...], earlier_types: se
         return True
     if event.kind == "verb":
         # « ont signé un mémorandum », « deux personnes ont été arrêtées »; not a bare « a salué »
+        if event.type in {"CONDEMNATION", "PRAISE"} and any(
+            _lemma(o) in NOUN_TRIGGERS for o in _objects(event.trigger)
+        ):
+            return True  # « les participants ont condamné l'attaque »: what is condemned is itself an event
         return event.type in _BARE_VERBS_OK or (event.date is not None and not event.inherited_date)
     if event.lemma in STRONG_NOUNS:
         if event.trigger.morph.get("Number") == ["Plur"] and event.date is None:
