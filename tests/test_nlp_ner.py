@@ -136,6 +136,15 @@ def test_it_splits_places_into_gpe_and_loc(nlp):
         assert find(spans, name).label == "LOC", name
 
 
+def test_a_country_whose_name_opens_with_a_landform_stays_a_country(nlp):
+    # « Côte » opens natural areas (« côte atlantique ») but « Côte d'Ivoire » is a state.
+    spans = spans_of(
+        nlp, "Le Ghana, la Côte d'Ivoire et le Togo renforcent leur coopération. Des migrants aux îles Canaries."
+    )
+    assert find(spans, "Côte d'Ivoire").label == "GPE"
+    assert find(spans, "Canaries").label == "LOC"  # the noun before the name still tells
+
+
 def test_it_groups_a_persons_short_forms(nlp):
     spans = spans_of(
         nlp,

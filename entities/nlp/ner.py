@@ -920,14 +920,20 @@ def _harmonise_labels(doc: Doc, mentions: list[_Mention], lexicon: Lexicon) -> N
             m.label = votes[text].most_common(1)[0][0]
         if m.label == "LOC" and not m.key:
             m.label = _place_label(doc[m.start : m.end])
-        elif m.label == "GPE" and _place_label(doc[m.start : m.end]) == "LOC":
+        elif m.label == "GPE" and _place_label(doc[m.start : m.end], own_words=not m.key) == "LOC":
             m.label = "LOC"  # « les îles Canaries »: the noun before says what kind of place
 
 
-def _place_label(span: Span) -> str:
+def _place_label(span: Span, *, own_words: bool = True) -> str:
     """LOC for natural and geographic areas (« mer Rouge », « Moyen-Orient », « îles Canaries »,
-    « massif du Chaambi »), else GPE."""
-    if span[0].lower_ in LOC_HEADS or span.text.endswith(LOC_SUFFIXES) or span[-1].lower_ in COMPASS_ADJECTIVES:
+    « massif du Chaambi »), else GPE.
+
+    A country or city of the gazetteer keeps its GPE whatever its own words say (« Côte d'Ivoire »,
+    « Îles Salomon »): with ``own_words`` False only a noun before the name counts.
+    """
+    if own_words and (
+        span[0].lower_ in LOC_HEADS or span.text.endswith(LOC_SUFFIXES) or span[-1].lower_ in COMPASS_ADJECTIVES
+    ):
         return "LOC"
     before = span.start - 1
     while before >= 0 and span.doc[before].lower_ in ("du", "de", "des", "d'", "d’", "la", "l'", "l’"):
