@@ -249,19 +249,23 @@ def queries(client, target: str) -> int:
     return len(captured)
 
 
-def test_the_review_page_runs_the_same_queries_whatever_the_article_holds(client_owner, owner):
+def test_the_review_page_runs_the_same_queries_whatever_the_article_holds(
+    client_owner, owner, django_assert_num_queries
+):
     small = extracted(owner, entities=[("Rabat", "GPE", 0)])
     text = " ".join(f"Le ministre Mohamed Hassad{n} a reçu mardi à Rabat son homologue." for n in range(30))
     big = extracted(owner, text=text, entities=[("Rabat", "GPE", n) for n in range(30)])
-    assert queries(client_owner, url("page", small.pk)) == queries(client_owner, url("page", big.pk))
+    with django_assert_num_queries(queries(client_owner, url("page", small.pk))):
+        client_owner.get(url("page", big.pk))
 
 
-def test_the_queue_runs_the_same_queries_whatever_the_page_size(client_owner, owner):
+def test_the_queue_runs_the_same_queries_whatever_the_page_size(client_owner, owner, django_assert_num_queries):
     extracted(owner)
     few = queries(client_owner, reverse("articles:list") + "?label=PER")
     for n in range(12):
         extracted(owner, text=f"{TEXT} Dépêche {n}.")
-    assert queries(client_owner, reverse("articles:list") + "?label=PER") == few
+    with django_assert_num_queries(few):
+        client_owner.get(reverse("articles:list") + "?label=PER")
     assert queries(client_owner, reverse("articles:list") + "?entity=1&o=-published_at") == queries(
         client_owner, reverse("articles:list") + "?entity=1&o=-published_at"
     )
