@@ -15,8 +15,7 @@ from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from articles.models import Article, Source
-from articles.services import review_claim_expiry
+from articles.models import Article, Source, review_claim_expiry
 from entities.models import Entity, Event, Label, Mention, Status
 
 # The stored, indexed tsvector of migration articles 0004 (PostgreSQL only, unknown to the model).

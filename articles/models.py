@@ -1,6 +1,14 @@
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+
+
+def review_claim_expiry(now: dt.datetime | None = None) -> dt.datetime:
+    """Review claims taken before this moment have expired: anyone may take the article."""
+    return (now or timezone.now()) - dt.timedelta(minutes=settings.VIGIE_REVIEW_CLAIM_MINUTES)
 
 
 class Source(models.Model):
@@ -115,6 +123,11 @@ class Article(models.Model):
     @property
     def is_foreign_language(self) -> bool:
         return bool(self.language) and self.language != "fr"
+
+    @property
+    def claim_is_live(self) -> bool:
+        """Someone holds the review claim and it has not expired."""
+        return bool(self.assigned_to_id and self.assigned_at and self.assigned_at >= review_claim_expiry())
 
     @property
     def is_processing(self) -> bool:

@@ -35,7 +35,7 @@ from articles.importers import (
     read_document,
 )
 from articles.language import detect_language
-from articles.models import Article, AuditEntry, ImportJob, ImportProblem, MinHashBand, Source
+from articles.models import Article, AuditEntry, ImportJob, ImportProblem, MinHashBand, Source, review_claim_expiry
 
 logger = logging.getLogger(__name__)
 
@@ -727,11 +727,6 @@ def articles_reextract(*, actor: AbstractBaseUser | None, article_ids: list[int]
 
 # ---------------------------------------------------------------------------
 # The review queue's claims
-
-
-def review_claim_expiry(now: dt.datetime | None = None) -> dt.datetime:
-    """Claims taken before this moment have expired: anyone may take the article."""
-    return (now or timezone.now()) - dt.timedelta(minutes=settings.VIGIE_REVIEW_CLAIM_MINUTES)
 
 
 def _unclaimed(now: dt.datetime) -> Q:

@@ -70,7 +70,6 @@ def article_list(request):
         "polling": any(a.is_processing for a in page),
         "query": params.urlencode(),
         "reviewable": services.REVIEWABLE,
-        "claim_expiry": services.review_claim_expiry(),
         "entity_name": _entity_name(queue),
         "sort_links": _sort_links(request, _current_order(queue)),
     }

@@ -21,7 +21,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -29,7 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, AuditEntry
-from articles.services import REVIEWABLE, review_claim_expiry
+from articles.services import REVIEWABLE
 from entities.models import (
     DateMention,
     Entity,
@@ -42,6 +43,7 @@ from entities.models import (
     Status,
 )
 from entities.nlp.normalize import name_key
+from entities.services import entity_for_name
 
 ARGUMENT_ROLES = ("actor", "counterpart", "participant", "location", "organisation")
 _ISO = {"day": re.compile(r"\d{4}-\d{2}-\d{2}"), "month": re.compile(r"\d{4}-\d{2}"), "year": re.compile(r"\d{4}")}
@@ -90,59 +92,39 @@ class _Decision:
         )
 
 
-class _decision:
+@contextmanager
+def _decision(
+    actor: AbstractBaseUser, article_id: int, version: int | None, *, reviewed_ok: bool = False
+) -> Iterator[_Decision]:
     """``with _decision(actor, article_id, version) as d:`` one audited, version-checked decision."""
-
-    def __init__(self, actor: AbstractBaseUser, article_id: int, version: int | None, *, reviewed_ok: bool = False):
-        self.actor, self.article_id, self.version, self.reviewed_ok = actor, article_id, version, reviewed_ok
-
-    def __enter__(self) -> _Decision:
-        self._atomic = transaction.atomic()
-        self._atomic.__enter__()
-        try:
-            article = Article.objects.select_for_update().get(pk=self.article_id)
-            if self.version is not None and article.version != self.version:
-                changes = list(
-                    AuditEntry.objects.filter(article_id=article.pk, version__gt=self.version)
-                    .select_related("actor")
-                    .order_by("version", "id")
-                )
-                raise StaleVersion(article.version, changes)
-            if article.status == Article.Status.REVIEWED and not self.reviewed_ok:
-                raise ReviewError("Cet article est relu : un relecteur doit le rouvrir avant toute modification.")
-            article.version += 1
-            fields = ["version", "updated_at"]
-            now = timezone.now()
-            mine = article.assigned_to_id == getattr(self.actor, "pk", None)
-            free = (
-                article.assigned_to_id is None
-                or article.assigned_at is None
-                or article.assigned_at < review_claim_expiry(now)
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article_id)
+        if version is not None and article.version != version:
+            changes = list(
+                AuditEntry.objects.filter(article_id=article.pk, version__gt=version)
+                .select_related("actor")
+                .order_by("version", "id")
             )
-            if mine or (free and article.status in REVIEWABLE):
-                # Working on an article claims it, or keeps one's claim alive; never takes someone else's.
-                article.assigned_to, article.assigned_at = self.actor, now
-                fields += ["assigned_to", "assigned_at"]
-            if article.status == Article.Status.EXTRACTED:
-                article.status, article.status_changed_at = Article.Status.IN_REVIEW, timezone.now()
-                fields += ["status", "status_changed_at"]
-            article.save(update_fields=fields)
-        except BaseException as exc:
-            self._atomic.__exit__(type(exc), exc, exc.__traceback__)
-            raise
-        self.decision = _Decision(self.actor, article, str(uuid.uuid4()), [])
-        return self.decision
-
-    def __exit__(self, exc_type, exc, tb) -> bool | None:
-        if exc_type is None:
-            try:
-                if not self.decision.entries:
-                    raise ReviewError("Rien à changer.")
-                AuditEntry.objects.bulk_create(self.decision.entries)
-            except BaseException as error:
-                self._atomic.__exit__(type(error), error, error.__traceback__)
-                raise
-        return self._atomic.__exit__(exc_type, exc, tb)
+            raise StaleVersion(article.version, changes)
+        if article.status == Article.Status.REVIEWED and not reviewed_ok:
+            raise ReviewError("Cet article est relu : un relecteur doit le rouvrir avant toute modification.")
+        now = timezone.now()
+        article.version += 1
+        fields = ["version", "updated_at"]
+        mine = article.assigned_to_id == getattr(actor, "pk", None)
+        if mine or (not article.claim_is_live and article.status in REVIEWABLE):
+            # Working on an article claims it, or keeps one's claim alive; never takes someone else's.
+            article.assigned_to, article.assigned_at = actor, now
+            fields += ["assigned_to", "assigned_at"]
+        if article.status == Article.Status.EXTRACTED:
+            article.status, article.status_changed_at = Article.Status.IN_REVIEW, now
+            fields += ["status", "status_changed_at"]
+        article.save(update_fields=fields)
+        decision = _Decision(actor, article, str(uuid.uuid4()), [])
+        yield decision
+        if not decision.entries:
+            raise ReviewError("Rien à changer.")
+        AuditEntry.objects.bulk_create(decision.entries)
 
 
 # ---------------------------------------------------------------------------
@@ -303,7 +285,7 @@ def mention_add(
             end=end,
             text=surface,
             label=label,
-            entity=_entity_for(surface, label),
+            entity=entity_for_name(surface, label),
             origin=Origin.ANALYST,
             status=Status.ACCEPTED,
             confidence=1.0,
@@ -312,12 +294,6 @@ def mention_add(
         )
         d.audit("mention.add", "mention", mention.pk, None, _mention_state(mention))
     return mention
-
-
-def _entity_for(name: str, label: str) -> Entity:
-    key = name_key(name) or name.casefold()
-    entity = Entity.objects.filter(label=label, key=key, merged_into__isnull=True).order_by("pk").first()
-    return entity or Entity.objects.create(name=name.strip()[:300], label=label, key=key[:300])
 
 
 def mention_link(

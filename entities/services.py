@@ -399,6 +399,16 @@ def _wanted_entities(result: ExtractionResult, needed: set[int]) -> tuple[dict, 
     return keys, wanted
 
 
+def entity_for_name(name: str, label: str) -> Entity | None:
+    """The entity a single name stands for, by the rule ``_link_entities`` applies to a whole batch:
+    the oldest unmerged entity of that label and name key, else a new one; None for a name without a key."""
+    key = name_key(name)
+    if not key:
+        return None
+    entity = Entity.objects.filter(label=label, key=key, merged_into=None).order_by("pk").first()
+    return entity or Entity.objects.create(name=name.strip()[:300], label=label, key=key[:300])
+
+
 def _link_entities(plans: list[_Plan]) -> None:
     """One Entity per article group that still has a new mention, found again by label and name key, else created.
 

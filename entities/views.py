@@ -31,6 +31,11 @@ from entities.selectors import article_history, describe, review_context
 REVIEW_PERMISSION = "articles.review_article"
 
 
+def review_write(view: Callable) -> Callable:
+    """A view that changes a review: POST (CSRF-checked) by a user allowed to review."""
+    return require_POST(permission_required(REVIEW_PERMISSION, raise_exception=True)(view))
+
+
 def _article(request: HttpRequest, pk: int) -> Article:
     try:
         return article_selectors.article_detail(request.user, pk)
@@ -48,7 +53,6 @@ def _queue_query(request: HttpRequest) -> str:
 def _page_context(request: HttpRequest, article: Article) -> dict:
     undoable = review.last_undoable(request.user, article.pk)
     reviewed = article.status == Article.Status.REVIEWED
-    claim_live = bool(article.assigned_at and article.assigned_at >= article_services.review_claim_expiry())
     queue_query = _queue_query(request)
     return {
         "article": article,
@@ -67,8 +71,7 @@ def _page_context(request: HttpRequest, article: Article) -> dict:
         "event_types": Event.Type.choices,
         "argument_roles": review.ARGUMENT_ROLES,
         "undoable": describe(undoable) if undoable else "",
-        "claim_live": claim_live,
-        "can_claim": not claim_live and article.status in article_services.REVIEWABLE,
+        "can_claim": not article.claim_is_live and article.status in article_services.REVIEWABLE,
         **review_context(article),
     }
 
@@ -80,8 +83,7 @@ def review_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "entities/review.html", _page_context(request, article))
 
 
-@require_POST
-@permission_required(REVIEW_PERMISSION, raise_exception=True)
+@review_write
 def claim(request: HttpRequest, pk: int) -> HttpResponse:
     article = _article(request, pk)
     if article_services.article_claim(actor=request.user, article=article):
@@ -110,12 +112,8 @@ def _act(request: HttpRequest, pk: int, form_class: type[forms.VersionForm], cal
         return _respond(request, pk)
     try:
         done = call(article, form.cleaned_data)
-    except review.StaleVersion as exc:
-        messages.error(request, str(exc))
-        for change in exc.changes[:12]:
-            messages.warning(request, f"{change.actor or '?'} {describe(change)}")
     except review.ReviewError as exc:
-        messages.error(request, str(exc))
+        _report_refusal(request, exc)
     else:
         if done:
             messages.success(request, done)
@@ -126,8 +124,7 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-@require_POST
-@permission_required(REVIEW_PERMISSION, raise_exception=True)
+@review_write
 def mention_decide(request: HttpRequest, pk: int, mention_id: int) -> HttpResponse:
     def call(article: Article, data: dict) -> str:
         n = review.mention_decide(
@@ -143,8 +140,7 @@ def mention_decide(request: HttpRequest, pk: int, mention_id: int) -> HttpRespon
     return _act(request, pk, forms.MentionDecideForm, call)
 
 
-@require_POST
-@permission_required(REVIEW_PERMISSION, raise_exception=True)
+@review_write
 def mention_correct(request: HttpRequest, pk: int, mention_id: int) -> HttpResponse:
     def call(article: Article, data: dict) -> str:
         review.mention_correct(
@@ -161,8 +157,7 @@ def mention_correct(request: HttpRequest, pk: int, mention_id: int) -> HttpRespo
     return _act(request, pk, forms.SpanForm, call)
 
 
-@require_POST
-@permission_required(REVIEW_PERMISSION, raise_exception=True)
+@review_write
 def mention_link(request: HttpRequest, pk: int, mention_id: int) -> HttpResponse:
     def call(article: Article, data: dict) -> str:
         mention = review.mention_link(
@@ -178,8 +173,7 @@ def mention_link(request: HttpRequest, pk: int, mention_id: int) -> HttpResponse
     return _act(request, pk, forms.MentionLinkForm, call)
 
 
-@require_POST
-@permission_required(REVIEW_PERMISSION, raise_exception=True)
+@review_write
 def mention_add(request: HttpRequest, pk: int) -> HttpResponse:
     def call(article: Article, data: dict) -> str:
         mention = review.mention_add(
@@ -195,8 +189,7 @@ def mention_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, forms.SpanForm, call)
 
 
-@require_POST
-@permission_required(REVIEW_PERMISSION, raise_exception=True)
+@review_write
 def event_decide(request: HttpRequest, pk: int, event_id: int) -> HttpResponse:
     def call(article: Article, data: dict) -> str:
         review.event_decide(
@@ -207,8 +200,7 @@ def event_decide(request: HttpRequest, pk: int, event_id: int) -> HttpResponse:
     return _act(request, pk, forms.DecideForm, call)
 
 
-@require_POST
-@permission_required(REVIEW_PERMISSION, raise_exception=True)
+@review_write
 def event_update(request: HttpRequest, pk: int, event_id: int) -> HttpResponse:
     def call(article: Article, data: dict) -> str:
         review.event_update(
@@ -226,8 +218,7 @@ def event_update(request: HttpRequest, pk: int, event_id: int) -> HttpResponse:
     return _act(request, pk, forms.EventUpdateForm, call)
 
 
-@require_POST
-@permission_required(REVIEW_PERMISSION, raise_exception=True)
+@review_write
 def event_argument_add(request: HttpRequest, pk: int, event_id: int) -> HttpResponse:
     def call(article: Article, data: dict) -> str:
         review.event_argument_add(
@@ -243,8 +234,7 @@ def event_argument_add(request: HttpRequest, pk: int, event_id: int) -> HttpResp
     return _act(request, pk, forms.ArgumentAddForm, call)
 
 
-@require_POST
-@permission_required(REVIEW_PERMISSION, raise_exception=True)
+@review_write
 def event_argument_remove(request: HttpRequest, pk: int, event_id: int, argument_id: int) -> HttpResponse:
     def call(article: Article, data: dict) -> str:
         review.event_argument_remove(
@@ -259,8 +249,7 @@ def event_argument_remove(request: HttpRequest, pk: int, event_id: int, argument
     return _act(request, pk, forms.VersionForm, call)
 
 
-@require_POST
-@permission_required(REVIEW_PERMISSION, raise_exception=True)
+@review_write
 def accept_remaining(request: HttpRequest, pk: int) -> HttpResponse:
     def call(article: Article, data: dict) -> str:
         n = review.review_accept_remaining(actor=request.user, article_id=article.pk, version=data["version"])
@@ -269,8 +258,7 @@ def accept_remaining(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, forms.VersionForm, call)
 
 
-@require_POST
-@permission_required(REVIEW_PERMISSION, raise_exception=True)
+@review_write
 def undo(request: HttpRequest, pk: int) -> HttpResponse:
     def call(article: Article, data: dict) -> str:
         n = review.review_undo(actor=request.user, article_id=article.pk, version=data["version"])
@@ -279,8 +267,7 @@ def undo(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, forms.VersionForm, call)
 
 
-@require_POST
-@permission_required(REVIEW_PERMISSION, raise_exception=True)
+@review_write
 def mark_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark the article reviewed, then go on with the next article of the same queue."""
     article = _article(request, pk)
@@ -291,16 +278,17 @@ def mark_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         review.review_mark_done(actor=request.user, article_id=article.pk, version=form.cleaned_data["version"])
     except review.ReviewError as exc:
-        return _act_failed(request, pk, exc)
+        _report_refusal(request, exc)
+        return _respond(request, pk)
     messages.success(request, f"« {article.title} » est relu.")
     return _next_article(request, _queue_query(request))
 
 
-def _act_failed(request: HttpRequest, pk: int, exc: review.ReviewError) -> HttpResponse:
+def _report_refusal(request: HttpRequest, exc: review.ReviewError) -> None:
+    """The refusal, and for a stale page the decisions made since it was shown."""
     messages.error(request, str(exc))
     for change in getattr(exc, "changes", [])[:12]:
         messages.warning(request, f"{change.actor or '?'} {describe(change)}")
-    return _respond(request, pk)
 
 
 def _next_article(request: HttpRequest, query: str) -> HttpResponse:
@@ -320,15 +308,13 @@ def _next_article(request: HttpRequest, query: str) -> HttpResponse:
     return redirect(target)
 
 
-@require_POST
-@permission_required(REVIEW_PERMISSION, raise_exception=True)
+@review_write
 def queue_next(request: HttpRequest) -> HttpResponse:
     """ "Review next": the oldest unclaimed article matching the queue's current filters, claimed for me."""
     return _next_article(request, _queue_query(request))
 
 
-@require_POST
-@permission_required(REVIEW_PERMISSION, raise_exception=True)
+@review_write
 def release(request: HttpRequest, pk: int) -> HttpResponse:
     article = _article(request, pk)
     if article_services.article_release(actor=request.user, article=article):

@@ -30,6 +30,24 @@ def version(article: Article) -> int:
     return Article.objects.values_list("version", flat=True).get(pk=article.pk)
 
 
+def relabel(actor, article: Article, m: Mention, label: str) -> Mention:
+    return review.mention_correct(
+        actor=actor, article_id=article.pk, mention_id=m.pk, start=m.start, end=m.end, label=label, version=None
+    )
+
+
+def edit_event(actor, article: Article, event: Event, **changes) -> Event:
+    """``review.event_update`` with the event's current values, except ``changes``."""
+    fields = {
+        "type": event.type,
+        "date_value": event.date_value,
+        "date_precision": event.date_precision,
+        "location_id": event.location_id,
+        **changes,
+    }
+    return review.event_update(actor=actor, article_id=article.pk, event_id=event.pk, version=None, **fields)
+
+
 def test_it_accepts_a_mention_with_an_audit_row_and_a_new_version(article, owner):
     hassad = mention(article, "Mohamed Hassad")
     review.mention_decide(
@@ -168,15 +186,8 @@ def test_it_links_a_mention_to_an_existing_or_a_new_entity(article, owner):
 def test_it_edits_an_events_type_date_place_and_arguments(article, owner):
     event = Event.objects.get(article=article)
     rabat = mention(article, "Rabat")
-    review.event_update(
-        actor=owner,
-        article_id=article.pk,
-        event_id=event.pk,
-        version=None,
-        type="VISIT",
-        date_value="2024-03",
-        date_precision="",
-        location_id=rabat.entity_id,
+    edit_event(
+        owner, article, event, type="VISIT", date_value="2024-03", date_precision="", location_id=rabat.entity_id
     )
     event.refresh_from_db()
     assert (event.type, event.suggested_type, event.date_value, event.date_precision) == (
@@ -188,16 +199,7 @@ def test_it_edits_an_events_type_date_place_and_arguments(article, owner):
     assert event.status == Status.CORRECTED
     for bad in ("2024-02-30", "mars 2024", "2024-3"):
         with pytest.raises(review.ReviewError):
-            review.event_update(
-                actor=owner,
-                article_id=article.pk,
-                event_id=event.pk,
-                version=None,
-                type="VISIT",
-                date_value=bad,
-                date_precision="",
-                location_id=None,
-            )
+            edit_event(owner, article, event, date_value=bad, date_precision="")
     hassad2 = mention(article, "Mohamed Hassad", 1)
     added = review.event_argument_add(
         actor=owner, article_id=article.pk, event_id=event.pk, version=None, role="participant", mention_id=hassad2.pk
@@ -212,16 +214,7 @@ def test_it_edits_an_events_type_date_place_and_arguments(article, owner):
 
 def test_a_rerun_does_not_propose_again_the_type_an_analyst_changed(article, owner):
     event = Event.objects.get(article=article)
-    review.event_update(
-        actor=owner,
-        article_id=article.pk,
-        event_id=event.pk,
-        version=None,
-        type="VISIT",
-        date_value=event.date_value,
-        date_precision=event.date_precision,
-        location_id=event.location_id,
-    )
+    edit_event(owner, article, event, type="VISIT")
     Article.objects.filter(pk=article.pk).update(status=Article.Status.QUEUED)
     assert article_services.article_claim_for_extraction(article.pk)
     start = TEXT.index("Mohamed Hassad")
@@ -263,15 +256,7 @@ def test_undo_removes_an_added_mention_and_restores_a_correction(article, owner)
     review.review_undo(actor=owner, article_id=article.pk, version=None)
     assert not Mention.objects.filter(pk=added.pk).exists()
     rabat = mention(article, "Rabat")
-    review.mention_correct(
-        actor=owner,
-        article_id=article.pk,
-        mention_id=rabat.pk,
-        start=rabat.start,
-        end=rabat.end,
-        label="LOC",
-        version=None,
-    )
+    relabel(owner, article, rabat, "LOC")
     review.review_undo(actor=owner, article_id=article.pk, version=None)
     rabat.refresh_from_db()
     assert (rabat.label, rabat.status, rabat.suggested_label) == ("GPE", "suggested", "")
@@ -281,15 +266,7 @@ def test_undo_removes_an_added_mention_and_restores_a_correction(article, owner)
 def test_undo_does_not_overwrite_what_someone_else_changed_since(article, owner, teammate):
     rabat = mention(article, "Rabat")
     review.mention_decide(actor=owner, article_id=article.pk, mention_id=rabat.pk, status="accepted", version=None)
-    review.mention_correct(
-        actor=teammate,
-        article_id=article.pk,
-        mention_id=rabat.pk,
-        start=rabat.start,
-        end=rabat.end,
-        label="LOC",
-        version=None,
-    )
+    relabel(teammate, article, rabat, "LOC")
     with pytest.raises(review.ReviewError, match="modifiée depuis"):
         review.review_undo(actor=owner, article_id=article.pk, version=None)
     rabat.refresh_from_db()
