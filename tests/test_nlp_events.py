@@ -384,12 +384,27 @@ def test_it_works_on_the_model_s_own_entities():
     assert ("actor", "Jens Stoltenberg") in args(one(found, "PRAISE"), entities)
 
 
-def test_it_builds_the_matcher_once_per_vocabulary():
+def test_it_hashes_the_trigger_words_once_per_vocabulary():
     pipeline = nlp()
     assert configure(pipeline) is pipeline
-    first = events_module._matcher_for(pipeline.vocab)
+    first = events_module._trigger_words(pipeline.vocab)
     configure(pipeline)
-    assert events_module._matcher_for(pipeline.vocab) is first
+    assert events_module._trigger_words(pipeline.vocab) is first
+
+
+def test_the_trigger_scan_finds_each_pattern_at_its_tokens():
+    doc = parse(
+        "Réunis à Bruxelles, les ministres se sont entretenus. Le Premier ministre a rendu hommage aux victimes. "
+        "La Finlande est devenue mardi membre de l'OTAN. Un kamikaze s'est fait exploser. La visite a eu lieu."
+    )
+    found = {(name, tuple(doc[i].lower_ for i in tokens)) for name, tokens in events_module._match_triggers(doc)}
+    assert ("FRONTED_REUNIS", ("réunis",)) in found
+    assert ("REFLEXIVE", ("entretenus", "se")) in found
+    assert ("HOMMAGE", ("rendu", "hommage")) in found
+    assert ("DEVENIR_MEMBRE", ("devenue", "membre")) in found
+    assert ("FAIRE_EXPLOSER", ("exploser", "fait")) in found
+    assert ("NOUN", ("visite",)) in found
+    assert events_module._match_triggers(parse("")) == []
 
 
 def test_it_returns_nothing_when_nothing_happens():

@@ -2,8 +2,9 @@
 
 The steps, for one parsed article:
 
-1. **Triggers.** A DependencyMatcher (built once per vocabulary, see ``configure``)
-   finds verb and noun trigger words and the reflexive / idiomatic forms
+1. **Triggers.** One vectorised pass over the parse (``_match_triggers``, its word
+   lists hashed once per vocabulary, see ``configure``) finds verb and noun trigger
+   words and the reflexive / idiomatic forms
    (« s'est rendu », « s'est entretenu », « a rendu hommage »). Each candidate is
    then checked against what it governs (« a reçu son homologue » is a meeting,
    « a reçu le soutien » is not; « a condamné ... à douze ans de prison » is a
@@ -45,8 +46,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+from spacy.attrs import LEMMA, LOWER, POS, SENT_START
 from spacy.language import Language
-from spacy.matcher import DependencyMatcher
+from spacy.symbols import ADJ, NOUN, PROPN, VERB
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
@@ -244,48 +247,111 @@ _ROLE_ORDER = ("actor", "participant", "counterpart", "target", "organisation", 
 
 # -- matcher ----------------------------------------------------------------------------------------
 
-_MATCHERS: dict[int, tuple[Vocab, DependencyMatcher]] = {}
+_FRONTED_MEETING = _words("réunis réunies réuni réunie")
+# « Reçu par le président Kaïs Saïed, M. Piantedosi a… »: the one received is the main subject
+_FRONTED_RECEIVED = _words("reçu reçue reçus reçues accueilli accueillie accueillis")
+# « Créée en 2017, la force conjointe du G5 Sahel regroupe… »: what was created is the main subject
+_FRONTED_CREATED = _words("créé créée créés créées fondé fondée fondés fondées")
 
 
-def _node(attrs: dict) -> dict:
-    return {"RIGHT_ID": "head", "RIGHT_ATTRS": attrs}
+@dataclass(frozen=True)
+class _TriggerWords:
+    """The trigger vocabulary as string hashes, for one vectorised pass over a parsed document.
+
+    One ``Doc.to_array`` and a few ``numpy.isin`` find the candidate tokens; only those are
+    looked at as Python tokens. (A DependencyMatcher did the same job at half the cost of all
+    the rules together: it runs a token Matcher over every token for every pattern.)
+    """
+
+    vocab: Vocab
+    verbs: np.ndarray
+    nouns: np.ndarray
+    reflexive: frozenset[int]
+    fronted: np.ndarray
+    rendre: int
+    hommage: int
+    devenir: int
+    membre: int
+    exploser: int
+    faire: int
 
 
-def _child(attrs: dict, op: str = ">") -> dict:
-    return {"LEFT_ID": "head", "REL_OP": op, "RIGHT_ID": "child", "RIGHT_ATTRS": attrs}
+_TRIGGER_WORDS: dict[int, _TriggerWords] = {}
 
 
-def _build_matcher(vocab: Vocab) -> DependencyMatcher:
-    verbs = {"LEMMA": {"IN": sorted(VERB_TRIGGERS)}}
-    matcher = DependencyMatcher(vocab)
-    matcher.add("VERB", [[_node({**verbs, "POS": {"IN": ["VERB", "ADJ"]}})]])
-    matcher.add("NOUN", [[_node({"LEMMA": {"IN": sorted(NOUN_TRIGGERS)}, "POS": {"IN": ["NOUN", "PROPN"]}})]])
-    # « s'est rendu », « s'est entretenu », « se sont réunis »
-    matcher.add("REFLEXIVE", [[_node({**verbs, "POS": "VERB"}), _child({"LOWER": {"IN": _REFLEXIVE}})]])
-    # « a rendu hommage à », « a rendu un vibrant hommage »
-    matcher.add("HOMMAGE", [[_node({"LEMMA": "rendre"}), _child({"LEMMA": "hommage"})]])
-    # « est devenue le 32e membre de l'OTAN » (« membre » is often hung under a date word)
-    matcher.add("DEVENIR_MEMBRE", [[_node({"LEMMA": "devenir"}), _child({"LEMMA": "membre"}, ">>")]])
-    # « s'est fait exploser », « a fait exploser »
-    matcher.add("FAIRE_EXPLOSER", [[_node({"LEMMA": "exploser"}), _child({"LEMMA": "faire"})]])
-    # « Réunis à Bruxelles, les ministres... »: the tagger often takes the fronted participle for a name
-    fronted = {"LOWER": {"IN": ["réunis", "réunies", "réuni", "réunie"]}, "IS_SENT_START": True}
-    matcher.add("FRONTED_REUNIS", [[_node(fronted)]])
-    # « Reçu par le président Kaïs Saïed, M. Piantedosi a… »: the one received is the main subject
-    received = {"LOWER": {"IN": ["reçu", "reçue", "reçus", "reçues", "accueilli", "accueillie", "accueillis"]}}
-    matcher.add("FRONTED_RECU", [[_node({**received, "IS_SENT_START": True})]])
-    # « Créée en 2017, la force conjointe du G5 Sahel regroupe… »: what was created is the main subject
-    created = {"LOWER": {"IN": ["créé", "créée", "créés", "créées", "fondé", "fondée", "fondés", "fondées"]}}
-    matcher.add("FRONTED_CREE", [[_node({**created, "IS_SENT_START": True})]])
-    return matcher
+def _hashes(vocab: Vocab, words) -> np.ndarray:
+    return np.array(sorted(vocab.strings.add(w) for w in words), dtype=np.uint64)
 
 
-def _matcher_for(vocab: Vocab) -> DependencyMatcher:
-    entry = _MATCHERS.get(id(vocab))
-    if entry is None or entry[0] is not vocab:
-        entry = (vocab, _build_matcher(vocab))
-        _MATCHERS[id(vocab)] = entry
-    return entry[1]
+def _trigger_words(vocab: Vocab) -> _TriggerWords:
+    entry = _TRIGGER_WORDS.get(id(vocab))
+    if entry is None or entry.vocab is not vocab:
+        add = vocab.strings.add
+        entry = _TriggerWords(
+            vocab=vocab,
+            verbs=_hashes(vocab, VERB_TRIGGERS),
+            nouns=_hashes(vocab, NOUN_TRIGGERS),
+            reflexive=frozenset(add(w) for w in _REFLEXIVE),
+            fronted=_hashes(vocab, _FRONTED_MEETING | _FRONTED_RECEIVED | _FRONTED_CREATED),
+            rendre=add("rendre"),
+            hommage=add("hommage"),
+            devenir=add("devenir"),
+            membre=add("membre"),
+            exploser=add("exploser"),
+            faire=add("faire"),
+        )
+        _TRIGGER_WORDS[id(vocab)] = entry
+    return entry
+
+
+def _match_triggers(doc: Doc) -> list[tuple[str, tuple[int, ...]]]:
+    """(pattern, token indices) for every trigger pattern in ``doc``, in token order per pattern.
+
+    - VERB: a trigger verb's lemma tagged VERB or ADJ; NOUN: a trigger noun's lemma tagged NOUN or PROPN.
+    - REFLEXIVE: a trigger verb with a reflexive pronoun child (« s'est rendu », « se sont réunis »).
+    - HOMMAGE: « rendre » with a child « hommage » (« a rendu un vibrant hommage »).
+    - DEVENIR_MEMBRE: « devenir » with « membre » anywhere below it (often hung under a date word).
+    - FAIRE_EXPLOSER: « exploser » with a child « faire » (« s'est fait exploser »).
+    - FRONTED_*: « Réunis à… », « Reçu par… », « Créée en… » opening a sentence (the tagger
+      often takes the fronted participle for a name).
+    """
+    if not len(doc):
+        return []
+    words = _trigger_words(doc.vocab)
+    table = doc.to_array([LEMMA, LOWER, POS, SENT_START])
+    lemmas, lowers, pos = table[:, 0], table[:, 1], table[:, 2]
+    is_verb = np.isin(lemmas, words.verbs)
+    matches: list[tuple[str, tuple[int, ...]]] = []
+    for i in np.flatnonzero(is_verb & ((pos == VERB) | (pos == ADJ))).tolist():
+        matches.append(("VERB", (i,)))
+    for i in np.flatnonzero(np.isin(lemmas, words.nouns) & ((pos == NOUN) | (pos == PROPN))).tolist():
+        matches.append(("NOUN", (i,)))
+    for i in np.flatnonzero(is_verb & (pos == VERB)).tolist():
+        pronoun = next((child.i for child in doc[i].children if child.lower in words.reflexive), None)
+        if pronoun is not None:
+            matches.append(("REFLEXIVE", (i, pronoun)))
+    for name, head, below, deep in (
+        ("HOMMAGE", words.rendre, words.hommage, False),
+        ("DEVENIR_MEMBRE", words.devenir, words.membre, True),
+        ("FAIRE_EXPLOSER", words.exploser, words.faire, False),
+    ):
+        for i in np.flatnonzero(lemmas == head).tolist():
+            token = doc[i]
+            for other in token.subtree if deep else token.children:
+                if other.i != i and other.lemma == below:
+                    matches.append((name, (i, other.i)))
+    opening = np.flatnonzero((table[:, 3] == 1) & np.isin(lowers, words.fronted)).tolist()
+    for i in opening:
+        lower = doc[i].lower_
+        name = (
+            "FRONTED_REUNIS"
+            if lower in _FRONTED_MEETING
+            else "FRONTED_RECU"
+            if lower in _FRONTED_RECEIVED
+            else "FRONTED_CREE"
+        )
+        matches.append((name, (i,)))
+    return matches
 
 
 # Compounds the tokenizer splits in three (« état - major »), which the parser then reads as
@@ -310,7 +376,7 @@ def configure(nlp: Language) -> Language:
         norm = word.split("-")[0] if "suicide" in word else word
         for form in (word, word.capitalize(), word.replace("état", "État")):
             nlp.tokenizer.add_special_case(form, [{"ORTH": form, "NORM": norm}])
-    _matcher_for(nlp.vocab)
+    _trigger_words(nlp.vocab)
     return nlp
 
 
@@ -752,16 +818,14 @@ def _noun_ok(art: _Article, tok: Token, kind: str) -> bool:
 
 def _find_triggers(art: _Article) -> list[_Event]:
     doc = art.doc
-    matches = _matcher_for(doc.vocab)(doc)
-    names = doc.vocab.strings
+    matches = _match_triggers(doc)
     reflexive: set[int] = set()
     special: dict[int, str] = {}
     verbs: set[int] = set()
     nouns: set[int] = set()
     member_of: dict[int, int] = {}  # « devenir » -> « membre »
     fronted: set[int] = set()
-    for match_id, tokens in matches:
-        name = names[match_id]
+    for name, tokens in matches:
         if name == "VERB":
             verbs.add(tokens[0])
         elif name == "NOUN":
