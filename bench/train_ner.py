@@ -105,6 +105,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--val-every", type=int, default=5, help="hold out every Nth document to pick the epoch; 0: train on all"
     )
+    parser.add_argument(
+        "--train-years",
+        nargs="+",
+        default=["2016", "2017"],
+        help="WiNER years to train on (never 2018)",
+    )
+    parser.add_argument(
+        "--val-years",
+        nargs="+",
+        default=None,
+        help="validate on other whole years, not every Nth document (--train-years 2016 --val-years 2017)",
+    )
     parser.add_argument("--dropout", type=float, default=0.2)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
@@ -120,8 +132,15 @@ def main(argv: list[str] | None = None) -> int:
     warnings.filterwarnings("ignore", message=r"\[W030\]")
     fix_random_seed(args.seed)
     random.seed(args.seed)
-    docs = load_corpus(["2016", "2017"])
-    train, val = split(docs, args.val_every)
+    if "2018" in args.train_years + (args.val_years or []):
+        parser.error("2018 is the held-out test split: neither train nor validate on it")
+    docs = load_corpus(args.train_years)
+    if args.val_years:
+        train, val = docs, load_corpus(args.val_years)
+        validation = f"WiNER-fr {' '.join(args.val_years)} (trained on {' '.join(args.train_years)})"
+    else:
+        train, val = split(docs, args.val_every)
+        validation = f"every {args.val_every}th WiNER-fr {' '.join(args.train_years)} document"
     nlp = spacy.load(MODEL)
     component = nlp.get_pipe("ner")
     examples = make_examples(nlp, train)
@@ -178,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
                 "model": MODEL,
                 "train_documents": len(train),
                 "validation_documents": len(val),
-                "validation": f"every {args.val_every}th WiNER-fr 2016-2017 document",
+                "validation": validation,
                 "epochs": args.epochs,
                 "dropout": args.dropout,
                 "seed": args.seed,
