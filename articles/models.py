@@ -121,6 +121,15 @@ class Article(models.Model):
         return reverse("articles:detail", args=[self.pk])
 
     @property
+    def published_day(self) -> dt.date | None:
+        """The day of publication in the newsroom's time zone (TIME_ZONE).
+
+        ``published_at`` comes back from the database as a UTC instant: a day-precision date is
+        stored as midnight in TIME_ZONE, so its UTC ``.date()`` is the day before.
+        """
+        return timezone.localtime(self.published_at).date() if self.published_at else None
+
+    @property
     def is_foreign_language(self) -> bool:
         return bool(self.language) and self.language != "fr"
 

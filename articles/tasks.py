@@ -83,7 +83,7 @@ def _extract_claimed(article_ids: list[int]) -> None:
 
         try:
             try:
-                results = iter_extract((a.text, a.published_at.date() if a.published_at else None) for a in articles)
+                results = iter_extract((a.text, a.published_day) for a in articles)
                 for done, (article, result) in enumerate(zip(articles, results, strict=True), start=1):
                     duration_ms = round((time.perf_counter() - clock) * 1000 / done)
                     batch.append(ExtractionToStore(article.pk, result, started, duration_ms))

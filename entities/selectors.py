@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from articles.models import Article, AuditEntry
 from entities.highlight import Highlight, highlight
@@ -49,7 +50,8 @@ def article_facts(article: Article) -> dict:
             "id": article.pk,
             "external_id": article.external_id or None,
             "title": article.title,
-            "published_at": article.published_at.isoformat() if article.published_at else None,
+            # the instant in TIME_ZONE: its first ten characters are the day of publication
+            "published_at": timezone.localtime(article.published_at).isoformat() if article.published_at else None,
             "source": article.source.name if article.source else None,
             "url": article.url or None,
             "status": article.status,

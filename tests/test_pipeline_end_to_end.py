@@ -49,3 +49,19 @@ def test_it_stores_entities_roles_dates_and_events_of_a_pasted_article(owner, dj
         run.pipeline_version == PIPELINE_VERSION
         and run.mention_count == Mention.objects.filter(article=article).count()
     )
+
+
+def test_the_day_of_publication_is_the_newsroom_day_not_the_utc_one(owner, django_capture_on_commit_callbacks):
+    # A day-precision date is stored as midnight in TIME_ZONE (Europe/Paris), 22:00 or 23:00 UTC the
+    # day before: an event told without a date of its own still takes the day of publication.
+    with django_capture_on_commit_callbacks(execute=True):
+        article = services.article_create_from_paste(
+            actor=owner,
+            text="Le ministre de l'Intérieur, Abdelouafi Laftit, a signé un accord de coopération avec l'Espagne.",
+            title="Accord",
+            published_at=dt.date(2024, 3, 7),
+        ).article
+    article.refresh_from_db()
+    assert article.published_day == dt.date(2024, 3, 7)
+    agreement = Event.objects.get(article=article, type="AGREEMENT")
+    assert agreement.date_value == "2024-03-07"
