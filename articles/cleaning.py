@@ -218,6 +218,10 @@ class _Dateline:
     published: PartialDate | None
     place: str | None = None
     agency: str | None = None
+    updated: bool = False  # « Mis à jour le … » alone: when it was edited, not published
+
+
+_UPDATE_KEYWORD_RE = re.compile(r"(?i:mise?\s+[àa]\s+jour|modifi[ée]e?|actualis[ée]e?)")
 
 
 def _year(digits: str) -> int:
@@ -290,6 +294,7 @@ def _parse_date_dateline(line: str) -> _Dateline | None:
     except ValueError:
         return None
     end = match.end()
+    updated = bool(match["keyword"] and _UPDATE_KEYWORD_RE.fullmatch(match["keyword"]))
     # "Publié le ..., mis à jour le ...": the update clause goes with the dateline.
     joint = _CLAUSE_SEP_RE.match(line, end)
     update = _DATE_CLAUSE_RE.match(line, joint.end() if joint else end)
@@ -297,13 +302,13 @@ def _parse_date_dateline(line: str) -> _Dateline | None:
         end = update.end()
     rest = line[end:]
     if not rest.strip(" ."):
-        return _Dateline(len(line), True, published)
+        return _Dateline(len(line), True, published, updated=updated)
     separator = _LEAD_SEP_RE.match(line, end)
     if separator and separator.end() > end and _starts_like_sentence(line[separator.end() :]):
-        return _Dateline(separator.end(), False, published)
+        return _Dateline(separator.end(), False, published, updated=updated)
     lead = rest.lstrip()
     if match["keyword"] and rest[:1].isspace() and _starts_like_sentence(lead):
-        return _Dateline(len(line) - len(lead), False, published)
+        return _Dateline(len(line) - len(lead), False, published, updated=updated)
     return None
 
 
@@ -478,10 +483,15 @@ class _Header:
     published: PartialDate | None = None
     place: str | None = None
     agency: str | None = None
+    published_is_update: bool = False
 
     def add(self, dateline: _Dateline) -> None:
-        # Several datelines (date line, then "Rabat (MAP) –"): the first of each wins.
-        self.published = self.published or dateline.published
+        # Several datelines (date line, then "Rabat (MAP) –"): the first of each wins, except
+        # that a date of publication beats a date of update (« Mis à jour le 30/08 », then
+        # « Dakar, jeudi 29 août 2024 (EFE) – »).
+        if dateline.published and (self.published is None or (self.published_is_update and not dateline.updated)):
+            self.published = dateline.published
+            self.published_is_update = dateline.updated
         self.place = self.place or dateline.place
         self.agency = self.agency or dateline.agency
 

@@ -322,6 +322,22 @@ def test_it_reads_and_removes_a_dateline(header, published, place, agency):
     assert cleaned.title == "Exercice naval conjoint au large d'Agadir"
 
 
+def test_a_date_of_publication_beats_a_date_of_update():
+    raw = (
+        "Exercice naval au large d'Agadir\nMis à jour le 04/02/2024 à 08h10\n\n"
+        f"Agadir, samedi 3 février 2024 (MAP) – {LEAD}"
+    )
+
+    cleaned = clean_article(raw)
+
+    assert cleaned.published == PartialDate(D(2024, 2, 3), "day")
+    assert cleaned.text == LEAD
+    # alone, the update is the best date there is
+    assert clean_article(f"Titre de l'article\nMis à jour le 04/02/2024\n\n{LEAD}").published == PartialDate(
+        D(2024, 2, 4), "day"
+    )
+
+
 def test_it_reads_a_date_line_and_a_place_dateline_together():
     raw = f"Exercice naval au large d'Agadir\nsamedi 3 février 2024\n\nAgadir (MAP) – {LEAD}"
 
