@@ -693,3 +693,114 @@ def test_it_dates_what_the_participants_do_next_by_their_meeting_and_reads_an_ag
     entities, _, events = extract(text, names, dates)
     assert one(events, "AGREEMENT").date_value == "2024-03-12"  # « Ils ont adopté »: at the meeting
     assert args(one(events, "CONDEMNATION"), entities) == {("actor", "Union africaine")}
+
+
+# -- who claims an attack, who chairs a meeting, what is only expected -------------------------------
+
+
+def test_whoever_claims_an_attack_or_has_it_put_down_to_them_carried_it_out():
+    entities, _, found = extract(
+        "Des hommes armés ont attaqué mardi une école de gendarmerie à Bamako. "
+        "L'attaque a été revendiquée dans la soirée par le Groupe de soutien à l'islam et aux musulmans.",
+        [("Bamako", "GPE"), ("Groupe de soutien à l'islam et aux musulmans", "ORG")],
+    )
+    assert ("actor", "Groupe de soutien à l'islam et aux musulmans") in args(one(found, "ATTACK"), entities)
+    entities, _, found = extract(
+        "Un attentat-suicide a visé mercredi un poste de l'armée près de Téra. "
+        "L'attaque a été attribuée par l'état-major à l'État islamique au Sahel.",
+        [("Téra", "GPE"), ("État islamique au Sahel", "ORG")],
+    )
+    assert ("actor", "État islamique au Sahel") in args(one(found, "ATTACK"), entities)
+    entities, _, found = extract("Le JNIM a revendiqué l'attentat de mardi.", [("JNIM", "ORG")])
+    assert args(one(found, "ATTACK"), entities) == {("actor", "JNIM")}
+
+
+def test_the_chair_of_a_meeting_and_the_body_whose_members_meet_take_part():
+    entities, _, found = extract(
+        "Les ministres de l'Intérieur des États membres du Conseil de coopération du Golfe se sont réunis "
+        "mercredi à Doha, sous une réunion présidée par le ministre qatari de l'Intérieur, Khalifa ben Hamad.",
+        [("Conseil de coopération du Golfe", "ORG"), ("Doha", "GPE"), ("Khalifa ben Hamad", "PER")],
+    )
+    meeting = args(one(found, "MEETING"), entities)
+    assert ("organisation", "Conseil de coopération du Golfe") in meeting
+    entities, _, found = extract(
+        "Les ministres se sont réunis mercredi à Doha pour leur 40e réunion ordinaire, "
+        "présidée par le ministre qatari de l'Intérieur, Khalifa ben Hamad.",
+        [("Doha", "GPE"), ("Khalifa ben Hamad", "PER")],
+    )
+    assert ("participant", "Khalifa ben Hamad") in args(one(found, "MEETING"), entities)
+
+
+def test_what_is_only_expected_or_intended_is_no_event():
+    assert (
+        extract(
+            "Madrid et Dakar devraient signer avant la fin de l'année un accord de réadmission.",
+            [("Madrid", "GPE"), ("Dakar", "GPE")],
+        )[2]
+        == []
+    )
+    assert (
+        extract("Un centre de formation devrait être inauguré à Nouakchott en juin.", [("Nouakchott", "GPE")])[2] == []
+    )
+    entities, _, found = extract(
+        "L'UE a lancé jeudi un programme destiné à renforcer la surveillance des frontières et à démanteler "
+        "les réseaux de passeurs.",
+        [("UE", "ORG")],
+    )
+    assert [e.type for e in found] == ["LAUNCH"]
+    # a plain future is an announced event, which analysts follow
+    assert [e.type for e in extract("Le président se rendra en mai en Algérie.", [("Algérie", "GPE")])[2]] == ["VISIT"]
+
+
+def test_reaching_a_country_is_no_membership_and_a_word_of_a_name_is_no_trigger():
+    assert (
+        extract(
+            "Plus de 97 000 migrants ont rejoint l'Italie en 2023, selon l'agence européenne Frontex.",
+            [("Italie", "GPE"), ("Frontex", "ORG")],
+        )[2]
+        == []
+    )
+    found = extract(
+        "Le Bénin a créé l'Agence béninoise de gestion intégrée des espaces frontaliers en 2012.",
+        [("Agence béninoise de gestion intégrée des espaces frontaliers", "ORG")],
+    )[2]
+    assert [e.type for e in found] == ["FOUNDING"]
+
+
+def test_a_fronted_participle_finds_its_subject_across_a_sentence_cut_at_the_comma():
+    name = "Agence béninoise de gestion intégrée des espaces frontaliers"
+    entities, _, found = extract(
+        f"Créée en 2012, l'{name} (ABeGIEF) est chargée du développement des zones frontalières.",
+        [(name, "ORG"), ("ABeGIEF", "ORG")],
+    )
+    assert ("organisation", name) in args(one(found, "FOUNDING"), entities)
+
+
+def test_what_is_said_and_signed_after_a_dated_visit_happened_on_its_day():
+    text = (
+        "Le président Bassirou Diomaye Faye a effectué jeudi une visite en Mauritanie.\n\n"
+        "Il s'est entretenu avec Mohamed Ould Ghazouani. Mohamed Ould Ghazouani a salué « l'exemplarité » "
+        "du Sénégal."
+    )
+    names = [
+        ("Bassirou Diomaye Faye", "PER"),
+        ("Mauritanie", "GPE"),
+        ("Mohamed Ould Ghazouani", "PER"),
+        ("Sénégal", "GPE"),
+    ]
+    _, _, found = extract(text, names, [("jeudi", "2024-04-18")], published=dt.date(2024, 4, 19))
+    assert {e.type: e.date_value for e in found} == {
+        "VISIT": "2024-04-18",
+        "MEETING": "2024-04-18",
+        "PRAISE": "2024-04-18",
+    }
+
+
+def test_a_clause_at_an_undated_occasion_does_not_borrow_an_older_date():
+    text = (
+        "Pedro Sánchez a achevé une tournée qui l'a conduit mardi en Mauritanie. Il s'est entretenu à Dakar avec "
+        "Bassirou Diomaye Faye. À l'issue de leur entretien, les deux dirigeants ont signé un mémorandum d'entente."
+    )
+    names = [("Pedro Sánchez", "PER"), ("Mauritanie", "GPE"), ("Dakar", "GPE"), ("Bassirou Diomaye Faye", "PER")]
+    _, _, found = extract(text, names, [("mardi", "2024-08-27")], published=dt.date(2024, 8, 29))
+    assert one(found, "AGREEMENT").date_value == "2024-08-29"

@@ -138,7 +138,7 @@ REPORT_VERBS = _words("annoncer confirmer officialiser décider acter entériner
 IRREALIS = _words(
     "préparer projeter planifier fomenter déjouer empêcher prévenir craindre redouter menacer éviter soupçonner "
     "envisager appeler exiger réclamer demander vouloir souhaiter chercher prévoir viser intention projet menace "
-    "risque plan tentative refuser renoncer interdire exclure inviter exhorter inciter pousser"
+    "risque plan tentative refuser renoncer interdire exclure inviter exhorter inciter pousser destiner"
 )
 # Crowds gather and march; meetings and visits are for officials and delegations.
 CROWD_NOUNS = _words(
@@ -157,7 +157,7 @@ PERSON_NOUNS = _words(
 GROUP_NOUNS = PERSON_NOUNS | _words(
     "gouvernement autorité forces force armée armées police service ministère troupe marine diplomatie pays unité "
     "garde-côte gardes-côtes ambassade régime présidence intérieur défense affaire affaires justice chancellerie "
-    "état-major major"
+    "état-major major état états membre membres"
 )
 # « dans la région de Tamanrasset », « dans le sud du Liban »: the place is the event's.
 PLACE_NOUNS = _words(
@@ -228,6 +228,11 @@ COMPLEX_PREPOSITIONS: dict[tuple[str | None, str], str] = {
     **{("à", noun): "IGNORE" for noun in ("demande", "initiative", "invitation", "profit", "nom", "issue")},
     **{("en", "marge"): "IGNORE", ("lors", "issue"): "IGNORE"},
 }
+# Verbs that say who carried out an attack: the claimer, or the one it is put down to (« à X »).
+_PUT_DOWN_VERBS = frozenset({"attribuer", "imputer"})
+_CLAIM_VERBS = _PUT_DOWN_VERBS | {"revendiquer"}
+# « présidée par le ministre qatari », « coprésidée par le Maroc et l'Espagne »: the chair takes part.
+_CHAIR_VERBS = frozenset({"présider", "coprésider"})
 _CASES = {"au": "à", "aux": "à", "à": "à", "du": "de", "des": "de", "d'": "de", "d’": "de", "de": "de"}
 _LOOSE_PLACE = _words("près loin autour proximité large au-delà lors")
 _DEMONSTRATIVES = _words("ce cet cette ces")
@@ -239,6 +244,7 @@ _MONTHS_AND_DAYS = _words(
     "lundi mardi mercredi jeudi vendredi samedi dimanche janvier février mars avril mai juin juillet août septembre "
     "octobre novembre décembre matin soir nuit après-midi veille lendemain hier aujourd'hui"
 )
+_TIME_OF_DAY = _words("soirée matinée journée nuit aube semaine")
 _DATELINE = re.compile(r"\s*(?:\([^)]{1,20}\))?\s*[-–—]")
 HISTORICAL_GAP = dt.timedelta(days=180)
 
@@ -467,17 +473,35 @@ def _habitual(verb: Token) -> bool:
     return False
 
 
+def _speculated(tok: Token) -> bool:
+    """« devraient signer », « devrait être inauguré »: expected, not done (a plain future,
+    « se rendra en mai », stays an announced event)."""
+    if tok.dep_ == "xcomp":
+        modal = tok.head
+    elif "Inf" in tok.morph.get("VerbForm"):
+        modal = next((c for c in tok.children if c.dep_ == "aux"), None)
+    else:
+        return False
+    return modal is not None and _lemma(modal) == "devoir" and "Cnd" in modal.morph.get("Mood")
+
+
 def _irrealis(tok: Token) -> bool:
     """« soupçonnés de préparer un attentat », « un attentat déjoué », « aucune intention d'attaquer »."""
     if any(c.dep_ in {"acl", "amod"} and _lemma(c) in IRREALIS for c in tok.children):
         return True
     if tok.pos_ in {"VERB", "AUX"} and _habitual(tok):
         return True
+    if _speculated(tok):
+        return True
     head = tok
-    for _ in range(3):
+    for _ in range(4):
         if head.i == head.head.i:
             return False
-        if head.dep_ not in {"obj", "xcomp", "nmod", "obl:arg", "acl", "ccomp", "nsubj:pass", "advcl"}:
+        # « destiné à renforcer … et à démanteler »: a second infinitive shares the first one's frame
+        infinitive_conjunct = head.dep_ == "conj" and "Inf" in head.morph.get("VerbForm")
+        if head.dep_ not in {"obj", "xcomp", "nmod", "obl:arg", "acl", "ccomp", "nsubj:pass", "advcl"} and not (
+            infinitive_conjunct
+        ):
             return False
         head = head.head
         if _lemma(head) in IRREALIS or _negated(head):
@@ -674,6 +698,8 @@ def _verb_type(art: _Article, tok: Token, reflexive: bool, special: str | None) 
     kind = VERB_TRIGGERS.get(lemma)
     if kind is None or _negated(tok) or _irrealis(tok):
         return None
+    if art.label_at(tok) in {"ORG", "MISC"}:
+        return None  # « l'Agence de gestion intégrée des frontières »: a word of a name
     if any(c.dep_ == "det" for c in tok.children):
         return None  # « l'attaquant »: a noun the tagger took for a participle
     objs = _objects(tok)
@@ -701,6 +727,8 @@ def _verb_type(art: _Article, tok: Token, reflexive: bool, special: str | None) 
     if lemma in {"signer", "conclure", "parapher", "ratifier", "adopter"}:
         return kind if obj_lemmas & AGREEMENT_OBJECTS else None
     if lemma in {"rejoindre", "intégrer", "quitter"}:
+        if any(c.dep_ == "obj" and art.label_at(c) in {"GPE", "LOC"} for c in tok.children):
+            return None  # « des migrants ont rejoint l'Italie », « a quitté Bamako »: a journey
         return kind if any(art.orgish(o) for o in objs) else None
     if lemma == "adhérer":
         return kind if any(art.orgish(c) for c in tok.children if _case_of(c) == "à") else None
@@ -844,7 +872,7 @@ def _find_triggers(art: _Article) -> list[_Event]:
         ):
             special[tokens[0]] = "MEETING"
             fronted.add(tokens[0])
-        elif name == "FRONTED_CREE" and doc[tokens[0]].dep_ in {"advcl", "acl", "ROOT", "amod"}:
+        elif name == "FRONTED_CREE" and doc[tokens[0]].dep_ in {"advcl", "acl", "ROOT", "amod", "obl:mod"}:
             special[tokens[0]] = "FOUNDING"
             fronted.add(tokens[0])
     events: list[_Event] = []
@@ -1053,6 +1081,16 @@ def _anchors(art: _Article, events: list[_Event]) -> dict[int, list[tuple[_Event
         for verb in event.clauses:
             if verb.head.i not in {t.i for t in below}:
                 add(verb, event, "clause")
+        # « L'attaque a été revendiquée par le JNIM », « le JNIM a revendiqué l'attentat », « L'attaque a
+        # été attribuée à l'EIS »: who claims it, or whom it is put down to, carried it out
+        claim = event.trigger.head
+        if (
+            event.type == "ATTACK"
+            and event.trigger.dep_ in {"nsubj:pass", "obj"}
+            and _lemma(claim) in _CLAIM_VERBS
+            and claim.i not in triggers
+        ):
+            add(claim, event, "claim")
     # borrowed subjects last: they never hide a real anchor, an entity climbs on through them
     for event in events:
         subject, kind = None, ""
@@ -1107,10 +1145,11 @@ def _borrowed_subject(art: _Article, pred: Token) -> tuple[Token | None, str]:
 def _fronted_subject(tok: Token) -> tuple[Token | None, Token | None]:
     """« Réunis à Bruxelles, les ministres ... ont approuvé »: the subject after the comma, and its verb."""
     doc = tok.doc
-    comma = next((t.i for t in doc[tok.i : tok.sent.end] if t.text == ","), None)
-    if comma is None:
+    # the parser sometimes ends the sentence at the comma (« Créée en 2012, | l'Agence… est chargée »)
+    comma = next((t.i for t in doc[tok.i : max(tok.sent.end, tok.i + 15)] if t.text == ","), None)
+    if comma is None or comma + 1 >= len(doc):
         return None, None
-    for t in doc[comma + 1 : _sentence_end(tok)]:
+    for t in doc[comma + 1 : max(_sentence_end(tok), doc[comma + 1].sent.end)]:
         if t.dep_ in {"nsubj", "nsubj:pass"}:
             return t, t.head
     return None, None
@@ -1263,6 +1302,9 @@ def _attach(art: _Article, anchors: dict[int, list[tuple[_Event, str]]], index: 
                 and art.role_of_token[head.i][2] not in {None, index}
             ):
                 return out  # complement of someone else's title
+            if case == "par" and (lemma in _MONTHS_AND_DAYS or lemma in _TIME_OF_DAY):
+                tok = head  # « revendiquée dans la soirée par le JNIM »: the agent hung on the time phrase
+                continue
             complex_rel = COMPLEX_PREPOSITIONS.get((head_case, lemma))
             if complex_rel is not None and case in {"de", "avec"}:
                 if complex_rel == "IGNORE":
@@ -1292,6 +1334,17 @@ def _attach(art: _Article, anchors: dict[int, list[tuple[_Event, str]]], index: 
             and head.dep_ in {"acl", "acl:relcl"}
         ):
             tok = head  # an adverbial the parser hung inside a noun phrase
+            continue
+        if (
+            head.pos_ == "VERB"
+            and _lemma(head) in _CHAIR_VERBS
+            and case == "par"
+            and fixed is None
+            and head.dep_ in {"acl", "advcl", "acl:relcl"}
+            and head.head.i in anchors
+        ):
+            fixed = "CHAIR"  # « réunis à Doha …, présidée par le ministre qatari » (a participle on the event)
+            tok = head
             continue
         if head.pos_ in {"VERB", "AUX", "ADJ"} and _lemma(head) in {"affilier", "lier", "proche", "allier"}:
             case, via = None, "noun"  # « un groupe affilié à l'État islamique »
@@ -1335,9 +1388,10 @@ def _relation(att: _Attachment, entity_start: int) -> str | None:
             return None  # « Membre de l'OTAN depuis..., la Roumanie »: an adjunct, not the subject
         return "SUBJ" if left else "OBJ"
     case = att.case
+    put_down = att.kind in {"clause", "claim"} and _lemma(att.anchor) in _PUT_DOWN_VERBS
     if case == "par":
-        return "AGENT"
-    if case == "à" and att.kind == "clause" and _lemma(att.anchor) in {"attribuer", "imputer"}:
+        return None if put_down else "AGENT"  # « attribuée par l'état-major à… »: who says so
+    if case == "à" and put_down:
         return "AGENT"  # « une attaque attribuée au groupe État islamique »
     if case == "avec":
         return "WITH"
@@ -1361,6 +1415,8 @@ def _role(event: _Event, rel: str, label: str, via: str, kind: str) -> str | Non
         return None
     if kind == "clause" and rel in {"SUBJ", "PASS"}:
         return None  # the relative pronoun: the noun itself
+    if kind == "claim":
+        return "actor" if rel in {"SUBJ", "AGENT"} and not place else None
     if kind == "host":  # « tués lundi dans une embuscade ... dans le nord du Burkina Faso »
         return "location" if place and rel in {"AT", "AT_NESTED"} else None
     if rel in {"SUBJ", "AGENT"}:
@@ -1940,8 +1996,38 @@ def _occasion_event(art: _Article, events: list[_Event], event: _Event) -> _Even
     first = art.doc[_sentence_start(event.trigger)]
     if not _OCCASION.match(art.text, first.idx) or event.trigger.idx < first.idx:
         return None
-    before = [e for e in events if e.trigger.i < first.i and e.date is not None and not _is_historical(art, e)]
-    return max(before, key=lambda e: e.trigger.i, default=None)
+    before = [e for e in events if e.trigger.i < first.i and not _is_historical(art, e)]
+    occasion = max(before, key=lambda e: e.trigger.i, default=None)
+    # the event just told is the occasion, dated or not (then, like it, the clause takes the
+    # dateline's day), never an older one that happens to have a date
+    return occasion if occasion is not None and occasion.date is not None else None
+
+
+# An article reporting a visit, a meeting, a launch or a signing tells what was said, signed and
+# discussed there: an undated statement, talk or signature after it took place on its day (not on
+# the day of publication). Not after an attack or an arrest: reactions to those come later.
+_STORY_OCCASIONS = frozenset({"VISIT", "MEETING", "LAUNCH", "FOUNDING", "AGREEMENT", "EXERCISE", "MEMBERSHIP"})
+_SAID_AT_THE_OCCASION = frozenset({"MEETING", "PRAISE", "CONDEMNATION", "AGREEMENT"})
+
+
+def _sets_the_story_day(art: _Article, event: _Event) -> bool:
+    if event.type not in _STORY_OCCASIONS or event.inherited_date or event.historical or event.date is None:
+        return False
+    if art.dates[event.date].precision != "day" or art.date_spans[event.date] is None:
+        return False
+    # told by its own verb (« s'est rendu jeudi », « a effectué jeudi une visite »), not by a
+    # clause hung on a noun (« une tournée … qui l'a conduit mardi en Mauritanie »)
+    predicate = event.trigger if event.kind == "verb" else event.verb
+    if predicate is None:
+        return False
+    tok = art.date_spans[event.date].root
+    for _ in range(8):
+        if tok.i == predicate.i:
+            return True
+        if tok.dep_ in {"acl", "acl:relcl"} or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return False
 
 
 def _dateline(art: _Article) -> int | None:
@@ -2099,6 +2185,7 @@ def find_events(
     out: list[EventSpan] = []
     earlier_types: set[str] = set()
     last_of_type: dict[str, int] = {}  # type -> index in ``out`` of the last event kept
+    story: DateSpan | None = None  # the day of the visit or meeting the article reports
     for event in sorted(events, key=lambda e: e.trigger.i):
         arguments = _final_arguments(art, event)
         event.historical = _is_historical(art, event)
@@ -2115,8 +2202,13 @@ def find_events(
         if event.date is not None:
             date = art.dates[event.date]
             date_value, precision = date.value, date.precision
+            if story is None and _sets_the_story_day(art, event):
+                story = date
         elif event.historical:
             date_value = precision = None
+        elif story is not None and event.type in _SAID_AT_THE_OCCASION:
+            # « a effectué jeudi une visite … a salué … ont signé »: said and done there, that day
+            date_value, precision = story.value, story.precision
         elif fallback is not None:
             date_value, precision = art.dates[fallback].value, art.dates[fallback].precision
         elif published is not None:
