@@ -277,3 +277,34 @@ def test_it_mends_span_edges(nlp):
     assert find(spans, "Canaries").label == "LOC"
     assert find(spans, "Chaambi").label == "LOC"
     assert not [s for s in spans if s.text in {"Gorée", "État américain", "Méditerranée"}]
+
+
+def test_a_person_named_again_in_another_transliteration_is_one_person(nlp):
+    spans = spans_of(
+        nlp,
+        "Le ministre qatari de l'Intérieur, Cheikh Khalifa ben Hamad ben Khalifa Al-Thani, a reçu mardi son "
+        "homologue. En marge de la réunion, Cheikh Khalifa bin Hamad s'est entretenu avec le prince "
+        "Abdulaziz bin Saud bin Nayef.",
+    )
+    full, short = find(spans, "Khalifa ben Hamad ben Khalifa Al-Thani"), find(spans, "Khalifa bin Hamad")
+    assert full.group == short.group and "Khalifa bin Hamad" in full.aliases
+    assert find(spans, "Abdulaziz bin Saud bin Nayef").group != full.group
+
+
+def test_two_bodies_joined_by_et_stay_two_and_a_descriptor_noun_is_not_the_name(nlp):
+    spans = spans_of(
+        nlp,
+        "Les patrouilles mixtes de la Garde civile et de la Gendarmerie royale marocaine ont repris. "
+        "Le ministère de l'Europe et des Affaires étrangères a salué, selon l'agence européenne Frontex, "
+        "un exercice de la Police républicaine et des Forces armées béninoises.",
+    )
+    names = texts(spans)
+    assert {"Garde civile", "Gendarmerie royale marocaine", "Police républicaine", "Forces armées béninoises"} <= set(
+        names
+    )
+    assert "ministère de l'Europe et des Affaires étrangères" in names  # one body, whose name has « et »
+    assert "Frontex" in names and "agence Frontex" not in names
+
+
+def test_the_state_in_a_title_is_no_organisation(nlp):
+    assert "État sénégalais" not in texts(spans_of(nlp, "Le chef de l'État sénégalais a salué la coopération."))

@@ -22,7 +22,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -32,9 +32,14 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from entities.nlp.doctext import doc_text
+from entities.nlp.normalize import person_name_tokens
 from entities.nlp.types import EntitySpan
 
 DATA_DIR = Path(__file__).with_name("data")
+# Lower-case common nouns the model keeps before a name (« agence Frontex », « chaîne CNN »).
+DESCRIPTOR_NOUNS = frozenset(
+    {"agence", "groupe", "chaîne", "journal", "quotidien", "hebdomadaire", "site", "mouvement", "milice"}
+)
 # Earlier files win when two define the same surface form (« Djibouti » the country before the city).
 GAZETTEER_FILES = ("organisations.tsv", "countries.tsv", "places.tsv", "cities.tsv")
 RULER_NAME = "vigie_gazetteer"
@@ -347,6 +352,7 @@ def fix_entities(doc: Doc) -> Doc:
     lexicon = load_lexicon()
     mentions = [m for ent in doc.ents for m in _clean_model_entity(doc, ent, lexicon)]
     mentions = _repair_boundaries(doc, mentions, lexicon)
+    mentions = _split_coordinated_bodies(doc, mentions)
     ruler_spans = filter_spans(doc.spans[SPANS_KEY]) if SPANS_KEY in doc.spans else []
     names = [s for s in ruler_spans if s.label_ not in (ANAPHOR, SECURITY_FORCE, AREA, ADDRESSED)]
     mentions = _merge_gazetteer(mentions, names, lexicon, doc)
@@ -495,6 +501,13 @@ def _clean_range(doc: Doc, start: int, end: int, label: str, lexicon: Lexicon) -
                 return []
         elif doc[start].text in lexicon.demonyms and start + 1 < end and _is_capitalised(doc[start + 1].text):
             start += 1  # « la Britannique Alistair Brownlee »: the nationality is not part of the name
+        elif (
+            doc[start].text in DESCRIPTOR_NOUNS
+            and start + 1 < end
+            and _is_capitalised(doc[start + 1].text)
+            and doc[start + 1].lower_ not in LEADING_FUNCTION_WORDS
+        ):
+            start += 1  # « l'agence Frontex », « la chaîne CNN »: the name is what follows the common noun
         elif label in ("LOC", "GPE") and word in ADMIN_HEADS and start + 1 < end:
             # « ville de Stockholm », « région Nouvelle-Aquitaine »: the place is the name after the noun
             rest = start + 1
@@ -512,6 +525,12 @@ def _clean_range(doc: Doc, start: int, end: int, label: str, lexicon: Lexicon) -
     if (
         text in lexicon.generic
         or text in lexicon.demonyms
+        # « l'État sénégalais », « l'Armée malienne »: a generic word and a nationality name no one body
+        or (
+            n >= 2
+            and doc[start].text in lexicon.generic
+            and all(t.lower_ in lexicon.demonym_adjectives for t in doc[start + 1 : end])
+        )
         or not any(_is_capitalised(t.text) for t in doc[start:end])
         or len(text) == 1
         or all(not ch.isalpha() for ch in text)
@@ -528,6 +547,38 @@ def _clean_range(doc: Doc, start: int, end: int, label: str, lexicon: Lexicon) -
     elif head in SITE_HEADS and n > 1:
         label = "LOC"
     return [_Mention(start, end, label, "model", confidence=_model_confidence(doc, start, end, label))]
+
+
+def _split_coordinated_bodies(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
+    """« la Garde civile et de la Gendarmerie royale », « de la Police républicaine et des Forces
+    armées »: two bodies the model (or the joining of its pieces) read as one name."""
+    out: list[_Mention] = []
+    for m in mentions:
+        body = m.label == "ORG" and doc[m.start].lower_ in ORG_HEADS
+        cut = _coordinated_bodies(doc, m.start, m.end) if body else None
+        if cut is None:
+            out.append(m)
+            continue
+        out.append(replace(m, end=cut[0], links=[]))
+        out.append(replace(m, start=cut[1], links=[]))
+    return out
+
+
+def _coordinated_bodies(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """(end of the first body, start of the second) when ``doc[start:end]`` is « X et de la Y » with
+    both X and Y headed by a body noun (« Garde », « Gendarmerie », « Forces »); else None.
+
+    « Ministère de l'Europe et des Affaires étrangères » stays whole: « Affaires » heads no body.
+    """
+    for i in range(start + 2, end - 2):
+        if doc[i].lower_ != "et":
+            continue
+        j = i + 1
+        while j < end and doc[j].lower_ in ("de", "la", "l'", "l’", "des", "du", "le", "les"):
+            j += 1
+        if j < end and j > i + 1 and _is_capitalised(doc[j].text) and doc[j].lower_ in ORG_HEADS:
+            return i, j
+    return None
 
 
 def _model_confidence(doc: Doc, start: int, end: int, label: str) -> float:
@@ -733,6 +784,13 @@ def _merge_forces(mentions: list[_Mention], forces: list[Span]) -> list[_Mention
             )
         ):
             continue  # « secrétaire d'État américain »: a title, not the American state
+        if (
+            span.start >= 3
+            and doc[span.start - 1].lower_ in ("l'", "l’")
+            and doc[span.start - 2].lower_ == "de"
+            and doc[span.start - 3].lower_ in ("chef", "chefs", "cheffe")
+        ):
+            continue  # « le chef de l'État sénégalais »: a title too
         overlapping = [m for m in out if m.overlaps(span.start, span.end)]
         if all(span.start <= m.start and m.end <= span.end for m in overlapping):
             for m in overlapping:
@@ -882,12 +940,27 @@ def _polish_edges(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
         m = mentions[i]
         if m.end - m.start > 1 and doc[m.end - 1].lower_ in TRAILING_FUNCTION_WORDS:
             nxt = mentions[i + 1] if i + 1 < len(mentions) else None
-            if nxt is not None and nxt.start == m.end and m.label == "ORG" and nxt.label in ("ORG", "GPE", "LOC"):
+            dangling = m.end
+            while dangling - 1 > m.start and doc[dangling - 1].lower_ in TRAILING_FUNCTION_WORDS | {"et"}:
+                dangling -= 1
+            # « la Garde civile et de la » + « Gendarmerie royale »: two bodies, not one name
+            two_bodies = (
+                nxt is not None
+                and "et" in {t.lower_ for t in doc[dangling : m.end]}
+                and (doc[nxt.start].lower_ in ORG_HEADS)
+            )
+            if (
+                nxt is not None
+                and nxt.start == m.end
+                and m.label == "ORG"
+                and nxt.label in ("ORG", "GPE", "LOC")
+                and not two_bodies
+            ):
                 m.end = nxt.end
                 m.links.extend(nxt.links)
                 i += 1  # the next one is now inside this name
             else:
-                while m.end - m.start > 1 and doc[m.end - 1].lower_ in TRAILING_FUNCTION_WORDS:
+                while m.end - m.start > 1 and doc[m.end - 1].lower_ in TRAILING_FUNCTION_WORDS | {"et"}:
                     m.end -= 1
         compass = m.end < len(doc) and doc[m.end].lower_ in COMPASS_ADJECTIVES
         if m.label in ("LOC", "GPE") and compass and not any(o.start == m.end for o in mentions):
@@ -978,11 +1051,23 @@ def _build_spans(doc: Doc, mentions: list[_Mention], lexicon: Lexicon) -> list[E
                 union(i, index_by_start[start])
         if m.label == "PER" and m.end - m.start >= 2:
             full_names.append((tuple(t.text for t in doc[m.start : m.end]), i))
+    folded_full = [(person_name_tokens(" ".join(full)), j) for full, j in full_names]
     for i, m in enumerate(mentions):  # « Hassad », « Le Drian » after « Jean-Yves Le Drian »
         if m.label != "PER":
             continue
         words = tuple(t.text for t in doc[m.start : m.end])
         matches = [j for full, j in full_names if len(full) > len(words) and full[-len(words) :] == words]
+        if not matches and len(words) >= 2:
+            # « Khalifa bin Hamad » after « Cheikh Khalifa ben Hamad ben Khalifa Al-Thani »: the same
+            # name in another transliteration, or its first words (given name and father's name)
+            folded = person_name_tokens(" ".join(words))
+            matches = [
+                j
+                for full, j in folded_full
+                if j != i and len(folded) >= 2 and len(full) >= len(folded) and full[: len(folded)] == folded
+            ]
+            if len({find(j) for j in matches}) > 1:
+                matches = []  # two different people begin so: no guess
         if matches:
             before = [j for j in matches if mentions[j].start < m.start]
             union(i, before[-1] if before else matches[0])
