@@ -804,3 +804,33 @@ def test_a_clause_at_an_undated_occasion_does_not_borrow_an_older_date():
     names = [("Pedro Sánchez", "PER"), ("Mauritanie", "GPE"), ("Dakar", "GPE"), ("Bassirou Diomaye Faye", "PER")]
     _, _, found = extract(text, names, [("mardi", "2024-08-27")], published=dt.date(2024, 8, 29))
     assert one(found, "AGREEMENT").date_value == "2024-08-29"
+
+
+def test_equipment_delivered_and_intelligence_shared_are_cooperation_with_the_receiver_as_counterpart():
+    text = "Les États-Unis ont remis mardi 50 véhicules blindés à l'armée tchadienne."
+    names = [("États-Unis", "GPE"), ("armée tchadienne", "ORG")]
+    entities, _, found = extract(text, names, [("mardi", "2024-03-12")])
+    delivery = one(found, "COOPERATION")
+    assert args(delivery, entities) == {("actor", "États-Unis"), ("counterpart", "armée tchadienne")}
+    assert delivery.date_value == "2024-03-12"
+    text = "La DGST a transmis des renseignements au FBI."
+    entities, _, found = extract(text, [("DGST", "ORG"), ("FBI", "ORG")])
+    assert args(one(found, "COOPERATION"), entities) == {("actor", "DGST"), ("counterpart", "FBI")}
+    # what is handed over must be equipment or intelligence: a prize or a report is no cooperation
+    assert extract("Le jury a remis un prix à Paul Martin.", [("Paul Martin", "PER")])[2] == []
+    assert [e.type for e in extract("La livraison de drones au Niger a eu lieu lundi.", [("Niger", "GPE")])[2]] == [
+        "COOPERATION"
+    ]
+
+
+def test_a_joint_patrol_happened_but_one_a_committee_will_coordinate_is_only_a_task():
+    names = [("Mali", "GPE"), ("Niger", "GPE")]
+    found = extract("Des patrouilles mixtes du Mali et du Niger ont été menées lundi à la frontière.", names)[2]
+    assert [e.type for e in found] == ["COOPERATION"]
+    found = extract("Le comité coordonnera les patrouilles conjointes du Mali et du Niger.", names)[2]
+    assert found == []
+
+
+def test_a_meeting_held_every_three_months_is_a_habit_not_an_event():
+    found = extract("Le comité mixte se réunira tous les trois mois à Niamey.", [("Niamey", "GPE")])[2]
+    assert found == []

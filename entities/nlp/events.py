@@ -78,7 +78,8 @@ VERB_TRIGGERS = _by_type(
         "VISIT": "rendre visiter",  # « se rendre à »; « rendre hommage » is PRAISE
         "MEMBERSHIP": "rejoindre adhérer intégrer quitter admettre retirer",
         "AGREEMENT": "signer conclure parapher ratifier adopter",
-        "COOPERATION": "coopérer collaborer déployer",
+        # « a livré 50 véhicules blindés », « ont échangé des renseignements »: support and sharing
+        "COOPERATION": "coopérer collaborer déployer livrer remettre fournir offrir transmettre partager échanger",
         "FOUNDING": "créer fonder instituer",
         "LAUNCH": "lancer inaugurer",
         "ATTACK": "attaquer frapper bombarder pilonner exploser assassiner tirer",
@@ -93,7 +94,7 @@ NOUN_TRIGGERS = _by_type(
         "VISIT": "visite tournée",
         "MEMBERSHIP": "adhésion admission retrait départ",
         "AGREEMENT": "accord mémorandum convention protocole traité pacte cessez-le-feu trêve",
-        "COOPERATION": "coopération opération",
+        "COOPERATION": "coopération opération patrouille enquête échange livraison",
         "FOUNDING": "création fondation",
         "LAUNCH": "lancement inauguration",
         "EXERCISE": "exercice manœuvre manoeuvre",
@@ -123,7 +124,9 @@ LIGHT_VERBS = _words(
     "accueillir commettre perpétrer revendiquer dérouler ouvrir clôturer coprésider présider multiplier"
 )
 # Only cooperation is « renforcée »: these carry nothing else.
-_COOPERATION_LIGHT = _words("renforcer intensifier approfondir consolider développer élargir poursuivre")
+_COOPERATION_LIGHT = _words(
+    "renforcer intensifier approfondir consolider développer élargir poursuivre relancer reprendre"
+)
 LIGHT_VERBS |= _COOPERATION_LIGHT
 # « la réunion s'est tenue », « l'attaque a été revendiquée »: the noun is the subject.
 _LIGHT_WITH_NOUN_SUBJECT = _words("tenir dérouler avoir ouvrir revendiquer perpétrer commettre")
@@ -203,6 +206,15 @@ EXERCISE_QUALIFIERS = _words(
     "amphibie mixte terrestre maritime simulation entraînement annuel grande grand échelle"
 )
 JOINT = _words("conjoint commun mixte combiné multinational bilatéral coordonné international")
+# What a security partner delivers (« a remis 50 véhicules blindés à l'armée tchadienne »).
+EQUIPMENT_OBJECTS = _words(
+    "véhicule blindé arme armement équipement matériel drone hélicoptère avion munition radar vedette "
+    "patrouilleur embarcation aéronef lot don"
+)
+# What services share (« ont échangé des renseignements », « a transmis des informations »).
+INTELLIGENCE_OBJECTS = _words("renseignement information donnée")
+_DELIVERY_VERBS = _words("livrer remettre fournir offrir")
+_SHARING_VERBS = _words("transmettre partager échanger fournir")
 EXPLOSION_SUBJECTS = _words("bombe engin explosif kamikaze voiture véhicule colis ceinture mine")
 # What is « arrêté » without being arrested.
 NOT_PEOPLE = _words(
@@ -244,6 +256,7 @@ _MONTHS_AND_DAYS = _words(
     "lundi mardi mercredi jeudi vendredi samedi dimanche janvier février mars avril mai juin juillet août septembre "
     "octobre novembre décembre matin soir nuit après-midi veille lendemain hier aujourd'hui"
 )
+_PERIODS = _words("jour semaine mois trimestre semestre an année")
 _TIME_OF_DAY = _words("soirée matinée journée nuit aube semaine")
 _DATELINE = re.compile(r"\s*(?:\([^)]{1,20}\))?\s*[-–—]")
 HISTORICAL_GAP = dt.timedelta(days=180)
@@ -466,7 +479,9 @@ def _habitual(verb: Token) -> bool:
     (An announced event, « se réunira le 12 mars », is an event: analysts follow what is planned.)
     """
     for child in verb.children:
-        if child.dep_.startswith("obl") or child.dep_ in {"advmod", "nmod"}:
+        # (« tous les trois mois » is sometimes parsed as the object of « se réunira »)
+        period = child.dep_ == "obj" and _lemma(child) in _PERIODS
+        if child.dep_.startswith("obl") or child.dep_ in {"advmod", "nmod"} or period:
             words = {t.lower_ for t in child.subtree}
             if "chaque" in words or ("tous" in words and "les" in words) or "régulièrement" in words:
                 return True
@@ -726,6 +741,10 @@ def _verb_type(art: _Article, tok: Token, reflexive: bool, special: str | None) 
         return kind if any(map(art.personish, objs)) else None
     if lemma in {"signer", "conclure", "parapher", "ratifier", "adopter"}:
         return kind if obj_lemmas & AGREEMENT_OBJECTS else None
+    if lemma in _DELIVERY_VERBS | _SHARING_VERBS:
+        delivered = lemma in _DELIVERY_VERBS and obj_lemmas & EQUIPMENT_OBJECTS
+        shared = lemma in _SHARING_VERBS and obj_lemmas & INTELLIGENCE_OBJECTS
+        return kind if delivered or shared else None
     if lemma in {"rejoindre", "intégrer", "quitter"}:
         if any(c.dep_ == "obj" and art.label_at(c) in {"GPE", "LOC"} for c in tok.children):
             return None  # « des migrants ont rejoint l'Italie », « a quitté Bamako »: a journey
@@ -817,8 +836,15 @@ def _noun_ok(art: _Article, tok: Token, kind: str) -> bool:
         return named or carried or bool(child_lemmas & EXERCISE_QUALIFIERS) or tok.morph.get("Number") == ["Plur"]
     if lemma in {"manœuvre", "manoeuvre"}:
         return tok.morph.get("Number") == ["Plur"] or bool(child_lemmas & EXERCISE_QUALIFIERS)
-    if lemma == "opération":
-        return bool(child_lemmas & JOINT)
+    if lemma in {"patrouille", "enquête"} and "Fut" in tok.head.morph.get("Tense"):
+        return False  # « le comité coordonnera les patrouilles conjointes »: its task to come, no event
+    if lemma in {"opération", "patrouille", "enquête"}:
+        return bool(child_lemmas & JOINT)  # « patrouilles mixtes », « enquête conjointe »
+    if lemma == "livraison":
+        return bool({_lemma(t) for t in tok.subtree} & EQUIPMENT_OBJECTS)  # « la livraison de drones »
+    if lemma == "échange":
+        # « l'échange de renseignements »
+        return any(_lemma(c) in INTELLIGENCE_OBJECTS for c in children if _case_of(c) == "de")
     if lemma in {"retrait", "départ"}:
         # « son retrait de la force conjointe du G5 Sahel »; « le départ du Niger » only where
         # membership is the topic of the sentence (« ne compte plus que deux membres »)
@@ -1266,6 +1292,15 @@ def _attach(art: _Article, anchors: dict[int, list[tuple[_Event, str]]], index: 
             tok = head
             continue
         dep = tok.dep_
+        if dep == "conj" and (other := art.entity_at(head)) not in {-1, index}:
+            # « la Guardia Civil et la Gendarmerie royale » with « Gendarmerie » hung on « Civil »:
+            # coordinated with the whole other name, it goes where that name goes
+            other_span = art.index.spans[other]
+            roots = [t for t in other_span or () if not (other_span.start <= t.head.i < other_span.end)]
+            if roots and _family(art.entities[other].label) == _family(label):
+                tok = roots[0]
+                case = case or art.entity_case(other, tok)
+                continue
         if dep == "conj":
             head_label = art.label_at(head)
             if head_label is not None and _family(label) != _family(head_label) and _case_of(head) != "entre":
@@ -1326,6 +1361,11 @@ def _attach(art: _Article, anchors: dict[int, list[tuple[_Event, str]]], index: 
                 fixed = "AT" if lemma in SITE_NOUNS else "AT_NESTED"
                 tok = head
                 continue
+            if case == "à" and head.dep_ == "obj" and _gives_to(anchors.get(head.head.i, [])):
+                # « a transmis des renseignements au FBI »: the recipient hung on what is given
+                fixed = "AT_NESTED"
+                tok = head
+                continue
             return out  # « la situation au Soudan »: it qualifies a noun that is no event
         if (
             fixed in {"PARTNER", "FRAME", "CHAIR"}
@@ -1352,6 +1392,10 @@ def _attach(art: _Article, anchors: dict[int, list[tuple[_Event, str]]], index: 
             continue
         return out
     return out
+
+
+def _gives_to(anchored: list[tuple[_Event, str]]) -> bool:
+    return any(e.type == "COOPERATION" and e.lemma in _DELIVERY_VERBS | _SHARING_VERBS for e, _ in anchored)
 
 
 def _relation(att: _Attachment, entity_start: int) -> str | None:
@@ -1468,12 +1512,16 @@ def _role(event: _Event, rel: str, label: str, via: str, kind: str) -> str | Non
     if rel == "AT":
         if event.lemma == "rendre" and t == "PRAISE":
             return "counterpart"
+        if t == "COOPERATION" and event.lemma in _DELIVERY_VERBS | _SHARING_VERBS:
+            return "counterpart"  # « a remis … à l'armée tchadienne », « transmis à la Marine »: who receives it
         if place and t not in {"CONDEMNATION", "PRAISE"}:
             return "location"
         if org and t in {"MEMBERSHIP", "VISIT"}:
             return "organisation"
         return None
     if rel == "AT_NESTED":
+        if t == "COOPERATION" and event.lemma in _DELIVERY_VERBS | _SHARING_VERBS:
+            return "counterpart"  # « a remis 50 véhicules blindés au Tchad »: the recipient
         return "location" if place and t in {"ATTACK", "ARREST", "COOPERATION"} else None
     if rel == "FROM":
         return "organisation" if org and t == "MEMBERSHIP" else None
