@@ -147,6 +147,32 @@ def _junk_kind(line: str) -> str | None:
     return None
 
 
+# What surrounds the holder's name in a copyright line: the sign, the word, years, the rights.
+_COPYRIGHT_NOISE_RE = re.compile(
+    rf"©|\((?i:c)\)|(?i:copyright)|\b(?:19|20)[0-9]{{2}}(?:\s*[-–]\s*(?:19|20)[0-9]{{2}})?\b|{_RIGHTS}"
+)
+_READ_ALSO_MARKER_RE = re.compile(
+    r"[\s»>›→•*-]*(?i:(?:[àa]\s+)?(?:lire|voir)\s+(?:aussi|[ée]galement)|lire\s+la\s+suite"
+    r"|sur\s+le\s+m[êe]me\s+sujet|read\s+more|related)\s*(?:[:>»›→|–—-]|\.{3}|…)?\s*"
+)
+
+
+def copyright_holder(line: str) -> str | None:
+    """Who a copyright line names (« © 2024 Abidjan Matin – Tous droits réservés » -> « Abidjan Matin »).
+
+    The outlet is news about the article (where it was published), so extraction keeps it as an
+    entity of the article although the line is not part of the stored text.
+    """
+    rest = _COPYRIGHT_NOISE_RE.sub(" ", line)
+    rest = " ".join(rest.split()).strip(" .,;:|-–—()[]")
+    return rest if any(ch.isalpha() for ch in rest) and len(rest) <= 80 else None
+
+
+def read_also_title(line: str) -> str:
+    """The linked headline of a « Lire aussi » line, without its marker."""
+    return _READ_ALSO_MARKER_RE.sub("", line, count=1).strip()
+
+
 def _canonical_agency(name: str) -> str:
     return _AGENCIES.get(name.casefold(), name)
 

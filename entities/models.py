@@ -82,6 +82,8 @@ class HeaderEntity(models.Model):
         AGENCY = "agency", "agence"
         TITLE = "title", "titre"
         RUBRIC = "rubric", "rubrique"
+        READ_ALSO = "read_also", "lien « Lire aussi »"
+        COPYRIGHT = "copyright", "mention de copyright"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="header_entities")
     field = models.CharField(max_length=10, choices=Field.choices)

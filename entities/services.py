@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.bulk import insert_rows
+from articles.cleaning import copyright_holder, read_also_title
 from articles.models import Article
 from articles.services import articles_mark_extracted
 from entities.models import (
@@ -347,8 +348,9 @@ def _plan_header(
     rubric: str,
     removed_lines: list[dict],
 ) -> None:
-    """The dateline's place, the agency, and the bodies and places the headline and the rubric
-    name: what cleaning took out of the text, as entities of the article."""
+    """The dateline's place, the agency, the outlet of a copyright line, and the bodies and places
+    the headline, the rubric and « Lire aussi » lines name: what cleaning took out of the text,
+    as entities of the article."""
     if title_inferred and not any(line.get("kind") == "title" for line in removed_lines or ()):
         title = ""  # made from the first sentence, which is in the text: its names are mentions there
     # « AFP/Reuters »: one entity per agency credited; the first is the one the field keeps.
@@ -360,8 +362,20 @@ def _plan_header(
         found = header_entity(text, default_label)
         if found is not None and name_key(found[0]):
             plan.header.append(_NewHeader(field_name.value, text.strip()[:200], *found))
+    # The outlet a copyright line names is where the article appeared.
+    for line in removed_lines or ():
+        if line.get("kind") == "copyright" and (holder := copyright_holder(line.get("text", ""))):
+            found = header_entity(holder, "ORG")
+            if found is not None and name_key(found[0]):
+                plan.header.append(_NewHeader(HeaderEntity.Field.COPYRIGHT.value, holder[:200], *found))
+    # A « Lire aussi » line is a headline like the article's own, and read the same way.
+    read_also = [
+        (HeaderEntity.Field.READ_ALSO, read_also_title(line.get("text", "")))
+        for line in removed_lines or ()
+        if line.get("kind") == "read_also"
+    ]
     seen: set[tuple[str, str, str]] = set()
-    for field_name, text in ((HeaderEntity.Field.TITLE, title), (HeaderEntity.Field.RUBRIC, rubric)):
+    for field_name, text in ((HeaderEntity.Field.TITLE, title), (HeaderEntity.Field.RUBRIC, rubric), *read_also):
         for surface, name, label in gazetteer_names(text):
             key = (field_name.value, label, name_key(name))
             if key[2] and key not in seen:  # one row per entity and field (« Maroc … Maroc »)

@@ -12,7 +12,9 @@ from articles.cleaning import (
     PartialDate,
     Removed,
     clean_article,
+    copyright_holder,
     normalize_for_hash,
+    read_also_title,
 )
 
 # No example database: the suite must not leave a .hypothesis/ directory behind.
@@ -704,3 +706,24 @@ def test_it_never_crashes_on_newsy_fragments(raw, title):
     assert all(line == line.rstrip() for line in cleaned.text.split("\n"))
     assert cleaned.published is None or cleaned.published.precision in {"day", "month", "year"}
     assert unicodedata.is_normalized("NFC", cleaned.text)
+
+
+@pytest.mark.parametrize(
+    ("line", "holder"),
+    [
+        ("© 2024 Maghreb Hebdo. Tous droits réservés.", "Maghreb Hebdo"),
+        ("© 2019-2024 Abidjan Matin – Tous droits réservés", "Abidjan Matin"),
+        ("© L'Observateur du Golfe", "L'Observateur du Golfe"),
+        ("Copyright Le360", "Le360"),
+        ("Le Monde - Tous droits réservés", "Le Monde"),
+        ("Tous droits réservés", None),
+        ("© 2024 – Reproduction interdite", None),
+    ],
+)
+def test_it_reads_who_a_copyright_line_names(line, holder):
+    assert copyright_holder(line) == holder
+
+
+def test_it_reads_the_linked_headline_of_a_read_also_line():
+    assert read_also_title("Lire aussi : Libye : Tripoli et Rome renforcent") == "Libye : Tripoli et Rome renforcent"
+    assert read_also_title("» À lire également – Bamako accueillera le sommet") == "Bamako accueillera le sommet"

@@ -135,3 +135,27 @@ def test_it_exports_the_bodies_and_places_the_headline_and_rubric_name(owner, tm
         ("Tunis", "GPE"),
         ("Organisation du traité de l'Atlantique nord", "ORG"),
     }
+
+
+def test_it_exports_the_outlet_of_a_copyright_line_and_the_places_a_read_also_line_names(owner, tmp_path):
+    raw = (
+        "Le comité mixte de sécurité a tenu sa première session lundi.\n\n"
+        "Lire aussi : Libye : Tripoli et Rome renforcent leur coopération en mer\n\n"
+        "© 2024 Abidjan Matin – Tous droits réservés"
+    )
+    article = article_services.article_create_from_paste(actor=owner, text=raw, title="Comité").article
+    assert "Tripoli" not in article.text and "Abidjan Matin" not in article.text
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.QUEUED)
+    assert article_services.article_claim_for_extraction(article.pk)
+    services.extraction_store(article_id=article.pk, result=ExtractionResult(pipeline_version="test"))
+
+    out = tmp_path / "facts.jsonl"
+    call_command("export_facts", str(out))
+    facts = json.loads(out.read_text(encoding="utf-8"))
+    assert {(e["name"], e["label"]) for e in facts["entities"]} == {
+        ("Libye", "GPE"),
+        ("Tripoli", "GPE"),
+        ("Rome", "GPE"),
+        ("Abidjan Matin", "ORG"),
+    }
+    assert facts["mentions"] == []
