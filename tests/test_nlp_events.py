@@ -834,3 +834,17 @@ def test_a_joint_patrol_happened_but_one_a_committee_will_coordinate_is_only_a_t
 def test_a_meeting_held_every_three_months_is_a_habit_not_an_event():
     found = extract("Le comité mixte se réunira tous les trois mois à Niamey.", [("Niamey", "GPE")])[2]
     assert found == []
+
+
+def test_a_host_country_takes_part_in_the_meeting_it_hosts_and_a_host_city_is_where_it_happens():
+    text = "Le Maroc a accueilli mercredi à Marrakech la réunion ministérielle de l'OTAN."
+    names = [("Maroc", "GPE"), ("Marrakech", "GPE"), ("OTAN", "ORG")]
+    entities, _, found = extract(text, names, [("mercredi", "2024-03-13")])
+    assert args(one(found, "MEETING"), entities) == {
+        ("participant", "Maroc"),
+        ("location", "Marrakech"),
+        ("organisation", "OTAN"),
+    }
+    text = "Dakar a accueilli mercredi la réunion ministérielle de la CEDEAO."
+    entities, _, found = extract(text, [("Dakar", "GPE"), ("CEDEAO", "ORG")], [("mercredi", "2024-03-13")])
+    assert args(one(found, "MEETING"), entities) == {("location", "Dakar"), ("organisation", "CEDEAO")}

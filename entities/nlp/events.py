@@ -55,6 +55,7 @@ from spacy.vocab import Vocab
 
 from entities.nlp import paragraphs
 from entities.nlp.doctext import doc_text
+from entities.nlp.ner import country_names
 from entities.nlp.roles import TITLE_WORDS, EntityIndex, find_roles
 from entities.nlp.types import DateSpan, EntitySpan, EventArgument, EventSpan, RoleSpan
 
@@ -1574,6 +1575,8 @@ def _collect_arguments(art: _Article, events: list[_Event], anchors: dict[int, l
                 # parser hangs the attack's phrases on the verb; a condemnation has no location
                 event = event.nested
             role = _role(event, rel, ent.label, att.via, att.kind)
+            if role == "location" and rel == "SUBJ" and event.host and ent.canonical in country_names():
+                role = "participant"  # « Le Maroc a accueilli la réunion »: the host country takes part in it
             # « a annoncé l'arrestation à Kaliningrad de... »: right after the noun, it is the noun's
             right_after = span is not None and 0 < span.start - event.trigger.i <= 2
             if role is None and att.kind == "report" and rel == "AT" and right_after and ent.label in {"GPE", "LOC"}:

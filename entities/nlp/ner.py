@@ -283,6 +283,17 @@ def configure(nlp: spacy.Language) -> spacy.Language:
     return nlp
 
 
+@lru_cache(maxsize=1)
+def country_names() -> frozenset[str]:
+    """Every name of the gazetteer's countries (data/countries.tsv): a country acts, a city is a place."""
+    names: set[str] = set()
+    for line in _data_lines("countries.tsv"):
+        label, canonical, aliases = (line.split("\t") + ["", ""])[:3]
+        if label == "GPE":
+            names |= {canonical, *filter(None, aliases.split("|"))}
+    return frozenset(names)
+
+
 def header_entity(text: str, default_label: str) -> tuple[str, str] | None:
     """Name and label of a place or agency named in an article's header (« NOUAKCHOTT », « AFP »).
 
