@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import transaction
 from django.utils import timezone
@@ -197,6 +197,7 @@ def extraction_store_many(*, items: Sequence[ExtractionToStore]) -> dict[int, Ex
         for plan in plans:
             _plan_mentions(plan)
             _plan_header(plan, *headers[plan.item.article_id])
+            _as_named_in_body(plan)
         _link_entities(plans)
         for plan in plans:
             _plan_dates(plan)
@@ -381,6 +382,23 @@ def _plan_header(
             if key[2] and key not in seen:  # one row per entity and field (« Maroc … Maroc »)
                 seen.add(key)
                 plan.header.append(_NewHeader(field_name.value, surface[:200], name, label))
+
+
+def _as_named_in_body(plan: _Plan) -> None:
+    """A header name that the body gives in full is the body's entity: « Gendarmerie royale » in the
+    headline is the « Gendarmerie royale marocaine » of the text, and a name the body uses as an alias
+    (« Guardia Civil » of « Garde civile ») is that entity's."""
+    bodies: dict[str, dict[str, set[str]]] = {}  # label -> canonical -> keys of its forms
+    for span in plan.item.result.entities:
+        forms = bodies.setdefault(span.label, {}).setdefault(span.canonical, set())
+        forms |= {name_key(f) for f in (span.canonical, span.text, *span.aliases)}
+    for index, h in enumerate(plan.header):
+        key, named = name_key(h.name), bodies.get(h.label, {})
+        same = [c for c, keys in named.items() if key in keys]
+        longer = [c for c, keys in named.items() if any(k.startswith(f"{key} ") for k in keys)]
+        chosen = same or (longer if len(longer) == 1 else [])
+        if chosen and chosen[0] != h.name:
+            plan.header[index] = replace(h, name=chosen[0])
 
 
 def _store_header(plans: list[_Plan], runs: list[ExtractionRun]) -> None:

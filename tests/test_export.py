@@ -159,3 +159,30 @@ def test_it_exports_the_outlet_of_a_copyright_line_and_the_places_a_read_also_li
         ("Abidjan Matin", "ORG"),
     }
     assert facts["mentions"] == []
+
+
+def test_a_headline_name_the_body_gives_in_full_or_as_an_alias_is_the_body_entity(owner, tmp_path):
+    raw = (
+        "La Guardia Civil et la Gendarmerie royale relancent les patrouilles mixtes\n\n"
+        "Des patrouilles de la Garde civile et de la Gendarmerie royale marocaine ont repris dimanche."
+    )
+    article = article_services.article_create_from_paste(actor=owner, text=raw).article
+    assert "Guardia" not in article.text
+    text = article.text
+    garde, gendarmerie = text.index("Garde civile"), text.index("Gendarmerie royale marocaine")
+    result = ExtractionResult(
+        pipeline_version="test",
+        entities=[
+            EntitySpan(garde, garde + 12, "Garde civile", "ORG", 0.9, 0, "Guardia Civil", ("Garde civile",)),
+            EntitySpan(gendarmerie, gendarmerie + 28, "Gendarmerie royale marocaine", "ORG", 0.9, 1,
+                       "Gendarmerie royale marocaine"),
+        ],
+    )  # fmt: skip
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.QUEUED)
+    assert article_services.article_claim_for_extraction(article.pk)
+    services.extraction_store(article_id=article.pk, result=result)
+
+    out = tmp_path / "facts.jsonl"
+    call_command("export_facts", str(out))
+    facts = json.loads(out.read_text(encoding="utf-8"))
+    assert sorted(e["name"] for e in facts["entities"]) == ["Gendarmerie royale marocaine", "Guardia Civil"]
