@@ -258,7 +258,8 @@ def test_it_marks_depuis_son_adhesion_as_historical():
     assert membership.historical
     assert membership.date_value == "2004"
     assert args(membership, entities) == {("actor", "Roumanie"), ("organisation", "OTAN")}
-    assert args(one(events, "MEETING"), entities) == {("location", "Roumanie")}  # the host
+    # the host country takes part (where in it, a city would say)
+    assert args(one(events, "MEETING"), entities) == {("participant", "Roumanie")}
 
 
 def test_it_reads_launches_and_joint_operations_in_a_frame():
