@@ -308,3 +308,17 @@ def test_two_bodies_joined_by_et_stay_two_and_a_descriptor_noun_is_not_the_name(
 
 def test_the_state_in_a_title_is_no_organisation(nlp):
     assert "État sénégalais" not in texts(spans_of(nlp, "Le chef de l'État sénégalais a salué la coopération."))
+
+
+def test_it_knows_coalitions_and_cooperation_frameworks_by_their_french_and_english_names(nlp):
+    spans = spans_of(
+        nlp,
+        "Le Maroc a accueilli la réunion de la Coalition mondiale contre Daech (Global Coalition to Defeat ISIS). "
+        "Les ministres de l'Initiative 5+5 Défense et les partenaires du Dialogue méditerranéen étaient présents.",
+    )
+    coalition, english = find(spans, "Coalition mondiale contre Daech"), find(spans, "Global Coalition to Defeat ISIS")
+    assert coalition.label == english.label == "ORG"
+    assert coalition.group == english.group  # one body, named in two languages
+    assert coalition.canonical == "Coalition internationale contre l'État islamique"
+    assert find(spans, "Initiative 5+5 Défense").label == "ORG"
+    assert find(spans, "Dialogue méditerranéen").label == "ORG"
