@@ -322,3 +322,17 @@ def test_it_knows_coalitions_and_cooperation_frameworks_by_their_french_and_engl
     assert coalition.canonical == "Coalition internationale contre l'État islamique"
     assert find(spans, "Initiative 5+5 Défense").label == "ORG"
     assert find(spans, "Dialogue méditerranéen").label == "ORG"
+
+
+def test_a_body_named_again_by_its_head_noun_alone_is_that_body(nlp):
+    spans = spans_of(
+        nlp,
+        "Le Conseil des ministres arabes de l'Intérieur s'est réuni mardi à Tunis. Le Conseil avait adopté en "
+        "1998 une convention. La Commission européenne et le Conseil de sécurité étaient représentés.",
+    )
+    full = find(spans, "Conseil des ministres arabes de l'Intérieur")
+    again = [s for s in spans if s.text == "Conseil"]
+    assert len(again) == 1 and again[0].group == full.group and again[0].label == "ORG"
+    # a head noun that opens another body's name is that other body
+    assert find(spans, "Conseil de sécurité").group != full.group
+    assert find(spans, "Commission européenne").group != full.group

@@ -57,6 +57,12 @@ def _words(text: str) -> frozenset[str]:
 
 # Determiners and prepositions the model often leaves at the start of a span (« la France »).
 LEADING_FUNCTION_WORDS = _words("le la les l' l’ de du des d' d’ au aux un une en à a et ou par pour sur dans chez")
+# Head nouns of bodies that « le Conseil », « la Coalition » name again later in the article.
+BODY_HEADS = _words(
+    "Conseil Coalition Commission Alliance Initiative Organisation Agence Forum Comité Centre Académie Force "
+    "Mission Cour Fonds Office Autorité Communauté Ligue Assemblée Groupe Front Mouvement Fédération Banque "
+    "Conférence Dialogue Processus Partenariat Programme Institut Observatoire Bureau Direction Tribunal"
+)
 # Determiners before a generic word that make it refer back (« l'Alliance », « du Royaume »).
 ANAPHOR_DETERMINERS = _words("le la l' l’ du au cette ce")
 # Punctuation the model sometimes includes at either edge of a span.
@@ -371,6 +377,7 @@ def fix_entities(doc: Doc) -> Doc:
     mentions = _add_addressed_persons(mentions, [s for s in ruler_spans if s.label_ == ADDRESSED])
     mentions = _add_acronyms(doc, mentions)
     mentions = _resolve_anaphors(doc, mentions, [s for s in ruler_spans if s.label_ == ANAPHOR], lexicon)
+    mentions = _refer_back_to_bodies(doc, mentions)
     mentions = _repeat_names(doc, mentions)
     mentions = _polish_edges(doc, mentions)
     _harmonise_labels(doc, mentions, lexicon)
@@ -883,6 +890,32 @@ def _resolve_anaphors(doc: Doc, mentions: list[_Mention], anaphors: list[Span], 
             out.append(_Mention(span.start, span.end, antecedent.label, "rule", antecedent.key, CONF_ANAPHOR))
     out.sort(key=lambda m: m.start)
     return out
+
+
+def _refer_back_to_bodies(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
+    """« la Coalition », « le Conseil » alone after « Coalition mondiale contre Daech », « Conseil des
+    ministres arabes de l'Intérieur »: the body of that head noun named last before, as the gazetteer's
+    anaphors do for the bodies it knows (« l'Alliance » for the OTAN)."""
+    bodies = [m for m in mentions if m.label == "ORG" and m.end - m.start >= 2 and doc[m.start].text in BODY_HEADS]
+    if not bodies:
+        return mentions
+    covered = {i for m in mentions for i in range(m.start, m.end)}
+    added = []
+    for m in bodies:
+        head = doc[m.start].text
+        for tok in doc[m.end :]:
+            if tok.text != head or tok.i in covered or doc[tok.i - 1].lower_ not in ANAPHOR_DETERMINERS:
+                continue
+            after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+            if after is not None and (
+                _is_capitalised(after.text) or after.pos_ == "ADJ" or after.lower_ in LEADING_FUNCTION_WORDS
+            ):
+                continue  # « la Commission européenne », « le Conseil de sécurité »: another body's name
+            latest = max((b for b in bodies if b.start < tok.i and doc[b.start].text == head), key=lambda b: b.start)
+            if latest is m:
+                added.append(_Mention(tok.i, tok.i + 1, "ORG", "rule", m.key, CONF_ANAPHOR, links=[m.start]))
+                covered.add(tok.i)
+    return sorted([*mentions, *added], key=lambda m: m.start) if added else mentions
 
 
 def _repeat_names(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
