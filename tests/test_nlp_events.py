@@ -849,3 +849,18 @@ def test_a_host_country_takes_part_in_the_meeting_it_hosts_and_a_host_city_is_wh
     text = "Dakar a accueilli mercredi la réunion ministérielle de la CEDEAO."
     entities, _, found = extract(text, [("Dakar", "GPE"), ("CEDEAO", "ORG")], [("mercredi", "2024-03-13")])
     assert args(one(found, "MEETING"), entities) == {("location", "Dakar"), ("organisation", "CEDEAO")}
+
+
+def test_an_event_no_relation_reaches_takes_the_bodies_its_clause_names_but_not_its_places():
+    text = (
+        "Douze suspects ont été arrêtés mardi en Espagne, en Italie, en Grèce et aux Pays-Bas lors d'une journée "
+        "d'action coordonnée par Europol."
+    )
+    names = [("Espagne", "GPE"), ("Italie", "GPE"), ("Grèce", "GPE"), ("Pays-Bas", "GPE"), ("Europol", "ORG")]
+    entities, _, found = extract(text, names, [("mardi", "2024-03-12")])
+    arrest = one(found, "ARREST")
+    assert ("participant", "Europol") in args(arrest, entities)
+    assert not any(role == "participant" and name != "Europol" for role, name in args(arrest, entities))
+    # a guess, and said so
+    plain = one(extract("Douze suspects ont été arrêtés mardi par Europol.", [("Europol", "ORG")])[2], "ARREST")
+    assert arrest.confidence < plain.confidence

@@ -1986,6 +1986,52 @@ def _final_arguments(art: _Article, event: _Event) -> tuple[EventArgument, ...]:
     return tuple(sorted(chosen.values(), key=lambda a: (_ROLE_ORDER.index(a.role), art.entities[a.entity].start)))
 
 
+_TAKING_PART = frozenset({"actor", "participant", "counterpart", "target", "organisation"})
+_PLACE_CASES = frozenset({"à", "en", "dans", "sur", "vers", "chez", "près"})
+# What hangs on a clause without being part of what it tells (« …, a annoncé le parquet fédéral »).
+_ASIDE_DEPS = frozenset({"parataxis", "punct", "advcl", "acl:relcl", "ccomp", "conj"})
+
+
+def _clause_participants(
+    art: _Article, event: _Event, arguments: tuple[EventArgument, ...], triggers: set[int]
+) -> tuple[EventArgument, ...]:
+    """Who an event kept with no one attached takes part in, read off its clause: the people, bodies
+    and countries the clause names that are not where it happens (« Le Burkina Faso et le Niger,
+    partenaires du Mali au sein de l'AES, ont également condamné une « attaque lâche » » when the
+    parse leaves the subject unattached). Never a city or a place after « à », « en », « dans »."""
+    head = event.verb if event.kind == "noun" and event.verb is not None else event.trigger
+    start, end = _sentence_start(head), _sentence_end(head)
+    found: list[int] = []
+
+    def visit(tok: Token, placed: bool) -> None:
+        # ``placed``: inside a phrase that says where (« dans le nord du Burkina Faso »)
+        placed = placed or _case_of(tok) in _PLACE_CASES
+        index = art.entity_at(tok)
+        if index != -1 and index not in found:
+            ent, span = art.entities[index], art.index.spans[index]
+            place = ent.label in {"GPE", "LOC"} and (placed or ent.canonical not in country_names())
+            case = art.entity_case(index, span.root) if span is not None else None
+            # « l'exercice conjoint Sahel Shield »: the event's own name takes no part in it
+            named = span is not None and span.root.head.i == event.trigger.i and case is None
+            if ent.label in {"PER", "ORG", "GPE"} and not (place or named) and start <= tok.i < end:
+                found.append(index)
+        for child in tok.children:
+            if child.i in triggers and child.i != event.trigger.i:
+                continue  # « a condamné l'attaque … contre le camp de Djibo »: the other event's
+            if child.dep_ not in _ASIDE_DEPS or child.i == event.trigger.i:
+                visit(child, placed)
+
+    visit(head, False)
+    # what already has a role (its places, even those left out of the arguments) has no other
+    groups = {art.entities[a.entity].group for a in arguments} | {art.entities[r[1]].group for r in event.raw}
+    out = []
+    for index in sorted(found, key=lambda i: art.entities[i].start):
+        if art.entities[index].group not in groups:
+            groups.add(art.entities[index].group)
+            out.append(EventArgument(role="participant", entity=index))
+    return tuple(out)
+
+
 # -- 4. dates ---------------------------------------------------------------------------------------
 
 
@@ -2237,6 +2283,7 @@ def find_events(
     earlier_types: set[str] = set()
     last_of_type: dict[str, int] = {}  # type -> index in ``out`` of the last event kept
     story: DateSpan | None = None  # the day of the visit or meeting the article reports
+    triggers = {e.trigger.i for e in events} | {e.nested.trigger.i for e in events if e.nested is not None}
     for event in sorted(events, key=lambda e: e.trigger.i):
         arguments = _final_arguments(art, event)
         event.historical = _is_historical(art, event)
@@ -2268,6 +2315,11 @@ def find_events(
             date_value = precision = None
         last_of_type[event.type] = len(out)
         confidence = _confidence(event, arguments)
+        nobody = not {a.role for a in arguments} & _TAKING_PART
+        if nobody and (guessed := _clause_participants(art, event, arguments, triggers)):
+            # read off the clause, not from a relation the parse gives: less sure than either
+            arguments = (*guessed, *arguments)
+            confidence = round(max(0.1, confidence - 0.1), 2)
         if event.date is None:
             confidence = round(max(0.1, confidence - 0.05), 2)
         trigger = event.trigger
