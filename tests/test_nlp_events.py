@@ -864,3 +864,15 @@ def test_an_event_no_relation_reaches_takes_the_bodies_its_clause_names_but_not_
     # a guess, and said so
     plain = one(extract("Douze suspects ont été arrêtés mardi par Europol.", [("Europol", "ORG")])[2], "ARREST")
     assert arrest.confidence < plain.confidence
+
+
+def test_il_refers_back_to_a_person_or_to_a_body_or_country_named_le():
+    names = [("Niger", "GPE"), ("CEDEAO", "ORG"), ("AES", "ORG")]
+    entities, _, found = extract("Le Niger a quitté la CEDEAO en janvier. Il a rejoint l'AES en février.", names)
+    joined = [e for e in found if e.trigger_text == "rejoint"]
+    assert len(joined) == 1 and args(joined[0], entities) == {("actor", "Niger"), ("organisation", "AES")}
+    # « la Mauritanie » is no « il »
+    names = [("Mauritanie", "GPE"), ("CEDEAO", "ORG"), ("AES", "ORG")]
+    entities, _, found = extract("La Mauritanie a quitté la CEDEAO en janvier. Il a rejoint l'AES en février.", names)
+    joined = [e for e in found if e.trigger_text == "rejoint"]
+    assert all(("actor", "Mauritanie") not in args(e, entities) for e in joined)

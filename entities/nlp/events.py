@@ -1657,17 +1657,23 @@ def _window_start(art: _Article, tok: Token) -> int:
     return start
 
 
+def _masculine_name(art: _Article, span: Span) -> bool:
+    before = art.doc[span.start - 1] if span.start > 0 else None
+    return before is not None and before.lower_ in {"le", "du", "au"}
+
+
 def _singular_antecedent(art: _Article, pronoun: Token) -> int | None:
     """The nearest named subject before « il » / « elle »: the person (or body) the text is about."""
-    labels = {"PER"} if pronoun.lower_ == "il" else {"PER", "ORG", "GPE"}
     first = art.doc[_window_start(art, pronoun)].idx
     for index in range(len(art.entities) - 1, -1, -1):
         ent = art.entities[index]
-        if ent.start >= pronoun.idx or ent.start < first or ent.label not in labels:
+        if ent.start >= pronoun.idx or ent.start < first or ent.label not in {"PER", "ORG", "GPE"}:
             continue
         span = art.index.spans[index]
         if span is None:
             continue
+        if pronoun.lower_ == "il" and ent.label != "PER" and not _masculine_name(art, span):
+            continue  # « il » is a man, or a body or country named « le … » (« Le Niger … Il a rejoint »)
         start = _start_token(art, index, span)
         if start.dep_ in {"flat:name", "appos"}:
             start = start.head  # « Cheikh Saif »: the honorific heads the name
