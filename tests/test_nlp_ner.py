@@ -336,3 +336,14 @@ def test_a_body_named_again_by_its_head_noun_alone_is_that_body(nlp):
     # a head noun that opens another body's name is that other body
     assert find(spans, "Conseil de sécurité").group != full.group
     assert find(spans, "Commission européenne").group != full.group
+
+
+def test_a_place_the_article_calls_a_region_is_a_region_throughout_it(nlp):
+    spans = spans_of(
+        nlp, "Un poste a été visé dans la région de Tillabéri. Tillabéri est souvent endeuillée. Niamey a réagi."
+    )
+    assert [s.label for s in spans if s.text == "Tillabéri"] == ["LOC", "LOC"]
+    assert find(spans, "Niamey").label == "GPE"
+    # a river named after a country does not make the country a region
+    spans = spans_of(nlp, "Le fleuve Sénégal déborde. Le Sénégal a demandé de l'aide.")
+    assert [s.label for s in spans if s.text == "Sénégal"] == ["LOC", "GPE"]

@@ -79,6 +79,8 @@ ADMIN_HEADS = _words(
     "ville région commune département province wilaya district canton état etat municipalité village "
     "localité comté gouvernorat préfecture oblast émirat"
 )
+# Administrative nouns that make the name after them a region (LOC), not a city (« région de Tillabéri »).
+REGION_HEADS = _words("région province wilaya gouvernorat oblast comté")
 # Streets, districts and sites: places, but not governments (LOC).
 SITE_HEADS = _words("rue avenue boulevard place quartier gare autoroute route pont port parc frontière zone")
 # Head nouns of institutions: a span that opens with one names an organisation, whatever the
@@ -1039,6 +1041,22 @@ def _harmonise_labels(doc: Doc, mentions: list[_Mention], lexicon: Lexicon) -> N
             m.label = _place_label(doc[m.start : m.end])
         elif m.label == "GPE" and _place_label(doc[m.start : m.end], own_words=not m.key) == "LOC":
             m.label = "LOC"  # « les îles Canaries »: the noun before says what kind of place
+    # « la région de Tillabéri … à Tillabéri »: what the article called a region is one everywhere in it
+    regions = {_text(doc, m.start, m.end) for m in mentions if m.label == "LOC" and _after_region_noun(doc, m.start)}
+    for m in mentions:
+        if m.label == "GPE" and _text(doc, m.start, m.end) in regions:
+            m.label = "LOC"
+
+
+def _noun_before(doc: Doc, start: int) -> str:
+    before = start - 1
+    while before >= 0 and doc[before].lower_ in ("du", "de", "des", "d'", "d’", "la", "l'", "l’"):
+        before -= 1
+    return doc[before].lower_ if 0 <= before < start else ""
+
+
+def _after_region_noun(doc: Doc, start: int) -> bool:
+    return _noun_before(doc, start) in REGION_HEADS
 
 
 def _place_label(span: Span, *, own_words: bool = True) -> str:
@@ -1052,12 +1070,7 @@ def _place_label(span: Span, *, own_words: bool = True) -> str:
         span[0].lower_ in LOC_HEADS or span.text.endswith(LOC_SUFFIXES) or span[-1].lower_ in COMPASS_ADJECTIVES
     ):
         return "LOC"
-    before = span.start - 1
-    while before >= 0 and span.doc[before].lower_ in ("du", "de", "des", "d'", "d’", "la", "l'", "l’"):
-        before -= 1
-    if before >= 0 and before < span.start and span.doc[before].lower_ in LOC_HEADS:
-        return "LOC"
-    return "GPE"
+    return "LOC" if _noun_before(span.doc, span.start) in LOC_HEADS | REGION_HEADS else "GPE"
 
 
 # --------------------------------------------------------------------------- groups
