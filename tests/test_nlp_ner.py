@@ -347,3 +347,31 @@ def test_a_place_the_article_calls_a_region_is_a_region_throughout_it(nlp):
     # a river named after a country does not make the country a region
     spans = spans_of(nlp, "Le fleuve Sénégal déborde. Le Sénégal a demandé de l'aide.")
     assert [s.label for s in spans if s.text == "Sénégal"] == ["LOC", "GPE"]
+
+
+def test_portfolios_after_charge_and_forces_armees_are_no_bodies(nlp):
+    spans = spans_of(nlp, "Le ministre des Forces armées, le général Birame Diop, a félicité les marins.")
+    assert texts(spans) == ["Birame Diop"]
+    spans = spans_of(nlp, "Le ministre d'État chargé des Affaires de défense, Mohamed Al Bowardi, était là.")
+    assert texts(spans) == ["Mohamed Al Bowardi"]
+    assert find(spans_of(nlp, "Le ministère des Forces armées a communiqué."), "ministère des Forces armées")
+
+
+def test_a_palace_is_a_building_not_a_place_and_an_exercise_name_is_no_place(nlp):
+    spans = spans_of(nlp, "Le président a été reçu au palais de Carthage puis au palais de la République.")
+    assert texts(spans) == []
+    flintlock = find(spans_of(nlp, "L'exercice Flintlock a commencé à Abidjan."), "Flintlock")
+    assert flintlock.label == "MISC"
+
+
+def test_a_natural_area_named_again_alone_stays_a_natural_area(nlp):
+    spans = spans_of(nlp, "Les combattants sont retranchés dans le massif du Chaambi. Le Chaambi est bombardé.")
+    assert [s.label for s in spans if s.text == "Chaambi"] == ["LOC", "LOC"]
+
+
+def test_a_countrys_short_form_and_an_armed_groups_acronym_are_one_entity_with_the_full_name(nlp):
+    spans = spans_of(nlp, "Les Émirats arabes unis ont livré des véhicules. Les Émirats ont aussi financé une école.")
+    assert find(spans, "Émirats").group == find(spans, "Émirats arabes unis").group
+    spans = spans_of(nlp, "Le Tehrik-e-Taliban Pakistan (TTP) a revendiqué l'attaque.")
+    assert find(spans, "TTP").group == find(spans, "Tehrik-e-Taliban Pakistan").group
+    assert "Pakistan" not in texts(spans)

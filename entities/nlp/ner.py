@@ -79,6 +79,8 @@ ADMIN_HEADS = _words(
     "ville région commune département province wilaya district canton état etat municipalité village "
     "localité comté gouvernorat préfecture oblast émirat"
 )
+# Buildings: where a meeting happens, not a place of its own (« au palais de Carthage »).
+BUILDING_HEADS = _words("palais")
 # Administrative nouns that make the name after them a region (LOC), not a city (« région de Tillabéri »).
 REGION_HEADS = _words("région province wilaya gouvernorat oblast comté")
 # Streets, districts and sites: places, but not governments (LOC).
@@ -102,7 +104,7 @@ PORTFOLIO_WORDS = _words(
     "coopération outre-mer solidarités solidarité logement numérique sécurité immigration intégration "
     "écologie tourisme communication recherche enseignement fonction publique anciens combattants "
     "relations extérieures africaines africains africaine africain étrangers marocains résidant l'étranger "
-    "coopération francophonie état"
+    "coopération francophonie état forces"
 )
 PORTFOLIO_LINKS = _words("de du des d' d’ l' l’ la aux à et")
 # Institutions whose name goes on with a portfolio (« ministère de l'Intérieur »).
@@ -463,6 +465,8 @@ def _after_portfolio_head(doc: Doc, start: int, lexicon: Lexicon) -> str | None:
     word = doc[i].lower_
     if word in PORTFOLIO_INSTITUTIONS:
         return "institution"
+    if word in {"chargé", "chargée"}:
+        return "role"  # « ministre d'État chargé des Affaires de défense »
     if word in lexicon.role_words or word in lexicon.demonym_adjectives or word == "d'état":
         return "role"  # « ministre espagnol de l'Intérieur », « secrétaire d'État aux Affaires étrangères »
     return None
@@ -540,6 +544,8 @@ def _clean_range(doc: Doc, start: int, end: int, label: str, lexicon: Lexicon) -
             break
     if start >= end:
         return []
+    if label in ("LOC", "GPE") and (doc[start].lower_ in BUILDING_HEADS or _noun_before(doc, start) in BUILDING_HEADS):
+        return []  # « palais de Carthage », « Palais royal de Casablanca »: a building, not a place
     text = _text(doc, start, end)
     n = end - start
     if (
@@ -1041,8 +1047,16 @@ def _harmonise_labels(doc: Doc, mentions: list[_Mention], lexicon: Lexicon) -> N
             m.label = _place_label(doc[m.start : m.end])
         elif m.label == "GPE" and _place_label(doc[m.start : m.end], own_words=not m.key) == "LOC":
             m.label = "LOC"  # « les îles Canaries »: the noun before says what kind of place
-    # « la région de Tillabéri … à Tillabéri »: what the article called a region is one everywhere in it
-    regions = {_text(doc, m.start, m.end) for m in mentions if m.label == "LOC" and _after_region_noun(doc, m.start)}
+    # « la région de Tillabéri … à Tillabéri », « le massif du Chaambi … le Chaambi »: what the article
+    # called a region or a natural area is one everywhere in it
+    # (a country keeps its label: « le fleuve Sénégal » is no reason to make « le Sénégal » a river)
+    regions = {
+        text
+        for m in mentions
+        if m.label == "LOC"
+        and _noun_before(doc, m.start) in LOC_HEADS | REGION_HEADS
+        and (text := _text(doc, m.start, m.end)) not in country_names()
+    }
     for m in mentions:
         if m.label == "GPE" and _text(doc, m.start, m.end) in regions:
             m.label = "LOC"
@@ -1053,10 +1067,6 @@ def _noun_before(doc: Doc, start: int) -> str:
     while before >= 0 and doc[before].lower_ in ("du", "de", "des", "d'", "d’", "la", "l'", "l’"):
         before -= 1
     return doc[before].lower_ if 0 <= before < start else ""
-
-
-def _after_region_noun(doc: Doc, start: int) -> bool:
-    return _noun_before(doc, start) in REGION_HEADS
 
 
 def _place_label(span: Span, *, own_words: bool = True) -> str:
