@@ -85,6 +85,16 @@ def test_it_reextracts_outdated_articles_only(owner, capsys, django_capture_on_c
     assert Article.objects.get().extraction_runs.first().pipeline_version == PIPELINE_VERSION
 
 
+def store_and_export(article, result, tmp_path) -> dict:
+    """Extract ``result`` into the (only) article the way a worker does, then read back its export line."""
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.QUEUED)
+    assert article_services.article_claim_for_extraction(article.pk)
+    services.extraction_store(article_id=article.pk, result=result)
+    out = tmp_path / "facts.jsonl"
+    call_command("export_facts", str(out))
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
 def test_it_asks_what_to_reextract():
     with pytest.raises(CommandError, match="give article ids"):
         call_command("reextract")
@@ -122,13 +132,7 @@ def test_it_exports_the_bodies_and_places_the_headline_and_rubric_name(owner, tm
     raw = "Maghreb\nAlger et Tunis instituent un comité mixte avec l'appui de l'OTAN\n\nLe comité se réunira en mars."
     article = article_services.article_create_from_paste(actor=owner, text=raw).article
     assert article.rubric == "Maghreb" and "Tunis" not in article.text
-    Article.objects.filter(pk=article.pk).update(status=Article.Status.QUEUED)
-    assert article_services.article_claim_for_extraction(article.pk)
-    services.extraction_store(article_id=article.pk, result=ExtractionResult(pipeline_version="test"))
-
-    out = tmp_path / "facts.jsonl"
-    call_command("export_facts", str(out))
-    facts = json.loads(out.read_text(encoding="utf-8"))
+    facts = store_and_export(article, ExtractionResult(pipeline_version="test"), tmp_path)
     assert {(e["name"], e["label"]) for e in facts["entities"]} == {
         ("Maghreb", "LOC"),
         ("Alger", "GPE"),
@@ -145,13 +149,7 @@ def test_it_exports_the_outlet_of_a_copyright_line_and_the_places_a_read_also_li
     )
     article = article_services.article_create_from_paste(actor=owner, text=raw, title="Comité").article
     assert "Tripoli" not in article.text and "Abidjan Matin" not in article.text
-    Article.objects.filter(pk=article.pk).update(status=Article.Status.QUEUED)
-    assert article_services.article_claim_for_extraction(article.pk)
-    services.extraction_store(article_id=article.pk, result=ExtractionResult(pipeline_version="test"))
-
-    out = tmp_path / "facts.jsonl"
-    call_command("export_facts", str(out))
-    facts = json.loads(out.read_text(encoding="utf-8"))
+    facts = store_and_export(article, ExtractionResult(pipeline_version="test"), tmp_path)
     assert {(e["name"], e["label"]) for e in facts["entities"]} == {
         ("Libye", "GPE"),
         ("Tripoli", "GPE"),
@@ -178,11 +176,5 @@ def test_a_headline_name_the_body_gives_in_full_or_as_an_alias_is_the_body_entit
                        "Gendarmerie royale marocaine"),
         ],
     )  # fmt: skip
-    Article.objects.filter(pk=article.pk).update(status=Article.Status.QUEUED)
-    assert article_services.article_claim_for_extraction(article.pk)
-    services.extraction_store(article_id=article.pk, result=result)
-
-    out = tmp_path / "facts.jsonl"
-    call_command("export_facts", str(out))
-    facts = json.loads(out.read_text(encoding="utf-8"))
+    facts = store_and_export(article, result, tmp_path)
     assert sorted(e["name"] for e in facts["entities"]) == ["Gendarmerie royale marocaine", "Guardia Civil"]

@@ -904,25 +904,27 @@ def _refer_back_to_bodies(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
     """« la Coalition », « le Conseil » alone after « Coalition mondiale contre Daech », « Conseil des
     ministres arabes de l'Intérieur »: the body of that head noun named last before, as the gazetteer's
     anaphors do for the bodies it knows (« l'Alliance » for the OTAN)."""
-    bodies = [m for m in mentions if m.label == "ORG" and m.end - m.start >= 2 and doc[m.start].text in BODY_HEADS]
-    if not bodies:
+    by_head: dict[str, list[_Mention]] = {}
+    for m in mentions:  # (in text order)
+        if m.label == "ORG" and m.end - m.start >= 2 and doc[m.start].text in BODY_HEADS:
+            by_head.setdefault(doc[m.start].text, []).append(m)
+    if not by_head:
         return mentions
     covered = {i for m in mentions for i in range(m.start, m.end)}
     added = []
-    for m in bodies:
-        head = doc[m.start].text
-        for tok in doc[m.end :]:
-            if tok.text != head or tok.i in covered or doc[tok.i - 1].lower_ not in ANAPHOR_DETERMINERS:
-                continue
-            after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-            if after is not None and (
-                _is_capitalised(after.text) or after.pos_ == "ADJ" or after.lower_ in LEADING_FUNCTION_WORDS
-            ):
-                continue  # « la Commission européenne », « le Conseil de sécurité »: another body's name
-            latest = max((b for b in bodies if b.start < tok.i and doc[b.start].text == head), key=lambda b: b.start)
-            if latest is m:
-                added.append(_Mention(tok.i, tok.i + 1, "ORG", "rule", m.key, CONF_ANAPHOR, links=[m.start]))
-                covered.add(tok.i)
+    for tok in doc:
+        named = by_head.get(tok.text)
+        if not named or tok.i == 0 or tok.i in covered or doc[tok.i - 1].lower_ not in ANAPHOR_DETERMINERS:
+            continue
+        after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        if after is not None and (
+            _is_capitalised(after.text) or after.pos_ == "ADJ" or after.lower_ in LEADING_FUNCTION_WORDS
+        ):
+            continue  # « la Commission européenne », « le Conseil de sécurité »: another body's name
+        earlier = [m for m in named if m.end <= tok.i]
+        if earlier:
+            body = earlier[-1]
+            added.append(_Mention(tok.i, tok.i + 1, "ORG", "rule", body.key, CONF_ANAPHOR, links=[body.start]))
     return sorted([*mentions, *added], key=lambda m: m.start) if added else mentions
 
 
