@@ -218,7 +218,7 @@ _DATE_CLAUSE_RE = re.compile(
     rf"|(?:(?P<keyword>{_DATE_KEYWORD})\s*:?\s*)?(?:(?i:le)\s+)?" + _date_pattern(year_optional=False)
 )
 _CLAUSE_SEP_RE = re.compile(r"\s*[,;|·•–—-]?\s*")
-_LEAD_SEP_RE = re.compile(r"\s*(?:[–—|]|-(?=\s))\s*")
+_LEAD_SEP_RE = re.compile(r"\s*(?:[–—|]|--?(?=\s))\s*")
 
 _UPPER = "A-ZÀ-ÖØ-ÞŒ"
 _PLACE_WORD = rf"[{_UPPER}][A-Za-zÀ-ÖØ-öø-ÿŒœ'’-]*"
@@ -227,12 +227,13 @@ _PLACE = (
     "{0,3}"
 )
 _DATELINE_AGENCY = rf"(?:{_KNOWN_AGENCY}|[A-Z]{{2,6}}(?![^\W\d_]))"
-# "Rabat –", "PARIS (AFP) -", "Rabat, 8 novembre 2021 (MAP) -", "NIAMEY, 12 mars (Reuters) -".
+# "Rabat –", "PARIS (AFP) -", "Rabat, 8 novembre 2021 (MAP) -", "NIAMEY, 12 mars (Reuters) -",
+# "KOWEÏT (KUNA) --" (a dash typed as two hyphens).
 _PLACE_DATELINE_RE = re.compile(
     rf"(?P<place>{_PLACE})"
     rf"(?:\s*,\s*(?:(?i:le)\s+)?{_date_pattern(year_optional=True)})?"
     rf"(?:\s*\(\s*(?P<agency>{_DATELINE_AGENCY}(?:\s*/\s*{_DATELINE_AGENCY})*)\s*\))?"
-    r"(?P<dash>\s*[–—]\s*|\s+-\s*|-\s+)?"
+    r"(?P<dash>\s*[–—]\s*|\s+--?\s*|--?\s+)?"
 )
 _MAX_PLACE = 40
 

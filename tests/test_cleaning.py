@@ -309,6 +309,8 @@ T = datetime.time
         ("ADDIS-ABEBA (Reuters) - ", None, "Addis-Abeba", "Reuters"),
         ("Rabat, 8 novembre 2021 (MAP) - ", PartialDate(D(2021, 11, 8), "day"), "Rabat", "MAP"),
         ("NIAMEY, 12 mars (Reuters) - ", None, "Niamey", "Reuters"),
+        ("KOWEÏT (KUNA) -- ", None, "Koweït", "KUNA"),  # a dash typed as two hyphens
+        ("3 décembre 2023 -- ", PartialDate(D(2023, 12, 3), "day"), None, None),
         ("3 décembre 2023 - ", PartialDate(D(2023, 12, 3), "day"), None, None),
         ("Publié le 12/03/2023 à 10h05 ", PartialDate(D(2023, 3, 12), "day", T(10, 5)), None, None),
     ],
