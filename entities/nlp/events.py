@@ -525,6 +525,21 @@ def _irrealis(tok: Token) -> bool:
     return False
 
 
+def _repair_parse(doc: Doc) -> None:
+    """Undo parser slips that the rules below would read the wrong way round.
+
+    « Le Burkina Faso et le Niger, partenaires du Mali, ont condamné… » can come out with the
+    subject as ``nsubj:pass``; a verb conjugated with « avoir » and without a passive auxiliary
+    is active, so its subject is a plain ``nsubj``.
+    """
+    for tok in doc:
+        if tok.dep_ != "nsubj:pass" or tok.head is tok:
+            continue
+        auxes = [c for c in tok.head.children if c.dep_.startswith("aux")]
+        if any(c.lemma_ == "avoir" for c in auxes) and not any(c.dep_ == "aux:pass" for c in auxes):
+            tok.dep_ = "nsubj"
+
+
 def _subjects(tok: Token) -> list[Token]:
     """The verb's subject, or the noun a participle or relative clause is said of."""
     subjects = [c for c in tok.children if c.dep_ in {"nsubj", "nsubj:pass"}]
@@ -963,9 +978,11 @@ def _noun_event(art: _Article, tok: Token, verb_events: dict[int, _Event]) -> _E
     phrase = measure if measure is not None else tok
     gov = art.governor(phrase)
     # « accord de coopération »: a modifier of another trigger noun, unless it has arguments of its
-    # own (« le protocole d'adhésion de la Suède à l'Alliance »)
-    own_arguments = any(art.entity_at(t) != -1 for t in tok.subtree if t.i != tok.i)
-    if phrase.dep_ == "nmod" and _lemma(gov) in NOUN_TRIGGERS and not own_arguments:
+    # own (« le protocole d'adhésion de la Suède à l'Alliance ») or a date of its own, or is another
+    # event placed in time against it (« la première attaque depuis l'assaut contre un hôtel »)
+    own_arguments = any(art.entity_at(t) != -1 or t.i in art.date_at for t in tok.subtree if t.i != tok.i)
+    modifier = _case_of(phrase) in {None, "de"}
+    if phrase.dep_ == "nmod" and _lemma(gov) in NOUN_TRIGGERS and modifier and not own_arguments:
         return None
     if gov.pos_ in {"VERB", "AUX"} and _negated(gov) and phrase.dep_ in {"obj", "nsubj", "nsubj:pass"}:
         return None  # « n'a pas signé l'accord », « la réunion n'a pas eu lieu »
@@ -1105,6 +1122,11 @@ def _anchors(art: _Article, events: list[_Event]) -> dict[int, list[tuple[_Event
         for child in (c for t in below for c in t.children):
             if child.dep_ in {"acl", "acl:relcl"} and child.pos_ == "VERB" and child.i not in triggers:
                 add(child, event, "clause")
+                # « l'attaque menée … contre un poste de douane, attribuée au GSIM »: the parser hangs
+                # the second participle on the first
+                for more in child.children:
+                    if more.dep_ in {"advcl", "conj"} and _lemma(more) in _CLAIM_VERBS and more.i not in triggers:
+                        add(more, event, "clause")
         for verb in event.clauses:
             if verb.head.i not in {t.i for t in below}:
                 add(verb, event, "clause")
@@ -1346,6 +1368,18 @@ def _attach(art: _Article, anchors: dict[int, list[tuple[_Event, str]]], index: 
                 if complex_rel == "IGNORE":
                     return out
                 fixed = complex_rel
+                tok = head
+                continue
+            if (
+                case is None
+                and dep == "nmod"
+                and head.dep_.startswith("obl")
+                and head.head.pos_ == "VERB"
+                and art.personish(tok)
+            ):
+                # « a accueilli lundi au palais de Carthage son homologue » with « homologue » hung
+                # without a preposition on the place: the verb's object (as in _objects)
+                direct = True
                 tok = head
                 continue
             if case in {None, "de"}:
@@ -1622,7 +1656,7 @@ def _subject_token(pred: Token) -> Token | None:
     return None
 
 
-def _plural_family(subject: Token) -> str | None:
+def _plural_family(art: _Article, subject: Token) -> str | None:
     """ "PER", "GPE" or "ANY" when ``subject`` is « ils » or « les (deux) ministres / pays / parties »."""
     if subject.lower_ in _PLURAL_PRONOUNS:
         return "ANY"
@@ -1630,8 +1664,14 @@ def _plural_family(subject: Token) -> str | None:
         return None
     if not any(c.dep_ == "det" and c.lower_ in {"les", "ces"} for c in subject.children):
         return None
-    if any(c.dep_ in {"nmod", "acl", "appos", "conj"} for c in subject.children):
+    if any(
+        art.entity_at(t) != -1
+        for c in subject.children
+        if c.dep_ in {"nmod", "acl", "appos", "conj"}
+        for t in c.subtree
+    ):
         return None  # « les ministres de l'Intérieur de France et du Maroc »: they are named
+    # (« les trois chefs d'État », « les ministres de l'Intérieur » name no one)
     forms = {_lemma(subject), subject.lower_[:-1] if subject.lower_.endswith("s") else subject.lower_}
     if forms & _PLURAL_PEOPLE:  # (the lemmatizer turns « parties » into « party »)
         return "PER"
@@ -1761,7 +1801,7 @@ def _resolve_referring_subjects(art: _Article, events: list[_Event]) -> None:
             found = [antecedent] if antecedent is not None else []
         elif title == "several":
             found = _plural_antecedents(art, events, subject, "PER", event)
-        elif (family := _plural_family(subject)) is not None:
+        elif (family := _plural_family(art, subject)) is not None:
             found = _plural_antecedents(art, events, subject, family, event)
         else:
             continue
@@ -2080,11 +2120,17 @@ def _assign_dates(art: _Article, events: list[_Event], anchors: dict[int, list[t
             and occasion is not None
             and occasion.date is not None
             and not _is_historical(art, occasion)
+            and not _pluperfect(event.verb or event.trigger)
         ):
             previous = occasion
         if previous is not None:
             event.date = previous.date
             event.inherited_date = True
+
+
+def _pluperfect(verb: Token) -> bool:
+    """« s'étaient entretenus », « avait signé »: told as earlier than the story, not at its occasion."""
+    return any(c.dep_.startswith("aux") and "Imp" in c.morph.get("Tense") for c in verb.children)
 
 
 # « À l'issue de l'entretien, ... », « à cette occasion », « en marge de la réunion »: the clause
@@ -2227,7 +2273,21 @@ def _repeats(event: _Event) -> bool:
         return False
     if event.trigger.morph.get("Number") == ["Plur"]:
         return False
-    return any(c.dep_ == "det" and c.lower_ in _DEFINITE | _DEMONSTRATIVES for c in event.trigger.children)
+    if any(c.dep_ == "det" and c.lower_ in _DEFINITE | _DEMONSTRATIVES for c in event.trigger.children):
+        return True
+    # « ont condamné mercredi une “attaque lâche” »: what a reaction is about is the event told
+    verb = _governing_verb(event.trigger)
+    return verb is not None and VERB_TRIGGERS.get(_lemma(verb)) in {"CONDEMNATION", "PRAISE"}
+
+
+def _governing_verb(tok: Token) -> Token | None:
+    """The nearest verb above ``tok`` in its clause (through nouns and prepositions only)."""
+    head = tok
+    while head.head is not head and head.dep_ in {"obj", "nmod", "appos", "obl", "obl:mod", "obl:arg"}:
+        head = head.head
+        if head.pos_ == "VERB":
+            return head
+    return None
 
 
 def _merged_arguments(
@@ -2277,6 +2337,7 @@ def find_events(
     """
     if isinstance(published, dt.datetime):
         published = published.date()  # a datetime would not compare with the dates
+    _repair_parse(doc)
     art = _Article(doc, entities, dates, published, roles)
     events = _find_triggers(art)
     if not events:
@@ -2310,7 +2371,7 @@ def find_events(
                 story = date
         elif event.historical:
             date_value = precision = None
-        elif story is not None and event.type in _SAID_AT_THE_OCCASION:
+        elif story is not None and event.type in _SAID_AT_THE_OCCASION and not _pluperfect(event.verb or event.trigger):
             # « a effectué jeudi une visite … a salué … ont signé »: said and done there, that day
             date_value, precision = story.value, story.precision
         elif fallback is not None:
