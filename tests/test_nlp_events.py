@@ -964,3 +964,34 @@ def test_les_trois_chefs_d_etat_are_the_three_just_named_and_a_pluperfect_is_not
     names = [*names[:3], ("France", "GPE"), ("Maroc", "GPE")]
     entities, _, found = extract(text, names, [("lundi", "2024-03-11"), ("mardi", "2024-03-12")])
     assert not {name for _, name in args(one(found, "AGREEMENT"), entities)} & three
+
+
+def test_ils_continues_the_plural_subject_of_the_sentence_before():
+    text = (
+        "Les ministres se sont réunis jeudi à Bamako. Le ministre malien, Abdoulaye Diop, a présidé les travaux "
+        "en présence de ses homologues Olivia Rouamba et Bakary Yaou Sangaré. Les trois ministres ont recommandé "
+        "la création d'une force unifiée.\n\nDans leur communiqué final, ils ont condamné l'attaque perpétrée "
+        "le 26 novembre contre le camp militaire de Djibo."
+    )
+    names = [("Bamako", "GPE"), ("Abdoulaye Diop", "PER"), ("Olivia Rouamba", "PER"), ("Bakary Yaou Sangaré", "PER")]
+    dates = [("jeudi", "2024-03-07"), ("le 26 novembre", "2023-11-26")]
+    entities, _, found = extract(text, names, dates)
+    condemned = one(found, "CONDEMNATION")
+    ministers = {"Abdoulaye Diop", "Olivia Rouamba", "Bakary Yaou Sangaré"}
+    assert {name for _, name in args(condemned, entities)} == ministers
+    # said at the meeting, on its day; the date right after « perpétrée » is the attack's
+    assert condemned.date_value == "2024-03-07"
+    assert one(found, "ATTACK").date_value == "2023-11-26"
+
+
+def test_a_statement_referring_back_is_made_at_a_gathering_not_at_a_founding():
+    text = (
+        "Les ministres des Affaires étrangères du Mali, du Burkina Faso et du Niger se sont réunis jeudi à Bamako "
+        "pour définir les contours de l'Alliance des États du Sahel, créée le 16 septembre 2023. "
+        "Les trois ministres ont condamné l'attaque de Djibo."
+    )
+    names = [("Mali", "GPE"), ("Burkina Faso", "GPE"), ("Niger", "GPE"), ("Bamako", "GPE"), ("Djibo", "GPE")]
+    names.append(("Alliance des États du Sahel", "ORG"))
+    dates = [("jeudi", "2024-03-07"), ("le 16 septembre 2023", "2023-09-16")]
+    _, _, found = extract(text, names, dates, published=None)
+    assert one(found, "CONDEMNATION").date_value == "2024-03-07"

@@ -1763,6 +1763,18 @@ def _plural_antecedents(
     return named[:count] if len(named) >= count else []
 
 
+def _plural_subject_before(art: _Article, pronoun: Token) -> Token | None:
+    """The subject « ils » continues: « les trois ministres » heading the sentence just before."""
+    start = _sentence_start(pronoun)
+    if start == 0:
+        return None
+    previous = _sentence_start(art.doc[start - 1])
+    for tok in art.doc[previous:start]:
+        if tok.dep_ == "nsubj" and tok.pos_ == "NOUN" and _plural_family(art, tok) is not None:
+            return tok
+    return None
+
+
 def _unnamed_title(art: _Article, subject: Token) -> str | None:
     """« le Souverain », « le responsable émirati »: "one" person named before.
 
@@ -1802,13 +1814,18 @@ def _resolve_referring_subjects(art: _Article, events: list[_Event]) -> None:
         elif title == "several":
             found = _plural_antecedents(art, events, subject, "PER", event)
         elif (family := _plural_family(art, subject)) is not None:
+            said = _plural_subject_before(art, subject) if subject.lower_ in _PLURAL_PRONOUNS else None
+            if said is not None:
+                # « Les trois ministres ont recommandé… Dans leur communiqué, ils ont condamné… »
+                subject, family = said, _plural_family(art, said) or family
             found = _plural_antecedents(art, events, subject, family, event)
         else:
             continue
         if title != "one" and subject.lower_ not in _SINGULAR_PRONOUNS and event.occasion is None:
             # « Les deux hommes ont signé… » after « a reçu lundi … »: at that meeting, on its day
             first = _window_start(art, subject)
-            before = [e for e in events if first <= e.trigger.i < subject.i]  # (dates come later)
+            # (dates come later); an occasion people gather at, not « l'AES, créée le 16 septembre »
+            before = [e for e in events if first <= e.trigger.i < subject.i and e.type in _GATHERINGS]
             event.occasion = max(before, key=lambda e: e.trigger.i, default=None)
         for index in found:
             role = _role(event, rel, art.entities[index].label, "", "verb")
@@ -2086,6 +2103,18 @@ def _assign_dates(art: _Article, events: list[_Event], anchors: dict[int, list[t
     for d_index, span in enumerate(art.date_spans):
         if span is None:
             continue
+        before = art.doc[span.start - 1] if span.start > 0 else None
+        if (
+            before is not None
+            and before.dep_ in {"acl", "amod"}
+            and "Part" in before.morph.get("VerbForm")
+            and (dated := [e for e, k in anchors.get(before.head.i, []) if k == "noun"])
+        ):
+            # « l'attaque perpétrée le 26 novembre » with the date hung on the main verb: the
+            # participle right before it dates the event it is said of
+            for event in dated:
+                owned.setdefault(id(event), []).append((False, d_index))
+            continue
         tok = span.root
         for _ in range(10):
             head = tok.head
@@ -2155,6 +2184,7 @@ def _occasion_event(art: _Article, events: list[_Event], event: _Event) -> _Even
 # An article reporting a visit, a meeting, a launch or a signing tells what was said, signed and
 # discussed there: an undated statement, talk or signature after it took place on its day (not on
 # the day of publication). Not after an attack or an arrest: reactions to those come later.
+_GATHERINGS = frozenset({"MEETING", "VISIT", "EXERCISE"})
 _STORY_OCCASIONS = frozenset({"VISIT", "MEETING", "LAUNCH", "FOUNDING", "AGREEMENT", "EXERCISE", "MEMBERSHIP"})
 _SAID_AT_THE_OCCASION = frozenset({"MEETING", "PRAISE", "CONDEMNATION", "AGREEMENT"})
 
