@@ -71,6 +71,8 @@ def test_it_reads_a_weekday_with_a_future_verb_as_the_next_one(dates):
 def test_it_reads_the_publication_weekday_as_that_day_with_a_present_or_passe_compose(dates):
     assert one(dates("Le conseil s'est réuni mardi à Paris.", TUE)).value == "2023-03-21"
     assert one(dates("Le conseil se réunit mardi à Paris.", TUE)).value == "2023-03-21"
+    # a participle alone too: « dans un message publié mardi », published that Tuesday
+    assert one(dates("Il a salué, dans un message publié mardi, les agents.", TUE)).value == "2023-03-21"
     # Future on the day itself: next week.
     assert one(dates("Le conseil se réunira mardi à Paris.", TUE)).value == "2023-03-28"
 

@@ -995,3 +995,31 @@ def test_a_statement_referring_back_is_made_at_a_gathering_not_at_a_founding():
     dates = [("jeudi", "2024-03-07"), ("le 16 septembre 2023", "2023-09-16")]
     _, _, found = extract(text, names, dates, published=None)
     assert one(found, "CONDEMNATION").date_value == "2024-03-07"
+
+
+def test_a_fronted_time_phrase_is_not_the_subject_of_the_countries_after_it():
+    text = (
+        "Un an après l'annonce de leur départ, le Mali, le Burkina Faso et le Niger ont officiellement quitté "
+        "mercredi la CEDEAO."
+    )
+    names = [("Mali", "GPE"), ("Burkina Faso", "GPE"), ("Niger", "GPE"), ("CEDEAO", "ORG")]
+    entities, _, found = extract(text, names, [("mercredi", "2024-03-13")])
+    actors = {name for role, name in args(one(found, "MEMBERSHIP"), entities) if role == "actor"}
+    assert actors == {"Mali", "Burkina Faso", "Niger"}
+
+
+def test_les_trois_pays_far_down_the_article_are_the_three_that_acted_together():
+    text = (
+        "Le Mali, le Burkina Faso et le Niger ont quitté mercredi la CEDEAO. La Commission de la CEDEAO, "
+        "installée à Abuja, a pris acte de ce retrait. Son président a assuré que la porte reste ouverte. "
+        "Les relations s'étaient dégradées après le coup d'État de Niamey, à la suite duquel la CEDEAO avait "
+        "imposé des sanctions au Niger.\n\nDans une déclaration conjointe diffusée mardi soir, les gouvernements "
+        "des trois pays ont dénoncé l'instrumentalisation de l'organisation."
+    )
+    names = [("Mali", "GPE"), ("Burkina Faso", "GPE"), ("Niger", "GPE"), ("CEDEAO", "ORG"), ("Abuja", "GPE")]
+    names.append(("Niamey", "GPE"))
+    entities, _, found = extract(text, names, [("mercredi", "2024-03-13"), ("mardi soir", "2024-03-12")])
+    denounced = one(found, "CONDEMNATION")
+    assert args(denounced, entities) == {("actor", "Mali"), ("actor", "Burkina Faso"), ("actor", "Niger")}
+    # made in the declaration, on the day it was issued
+    assert denounced.date_value == "2024-03-12"

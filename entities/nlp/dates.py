@@ -1100,7 +1100,7 @@ def _r_weekday(ctx: _Ctx, m: re.Match[str]) -> list[DateSpan]:
     if mod == "next":
         return [_day_span(ctx, start, m.end(), pub + dt.timedelta(days=ahead or 7), 0.9)]
     tense = ctx.tense(*m.span())
-    if back == 0 and (det == "ce" or tense in (PAST_COMPOUND, PRESENT, UNKNOWN)):
+    if back == 0 and (det == "ce" or tense in (PAST_COMPOUND, PRESENT, UNKNOWN, PARTICIPLE)):
         delta, conf = 0, 0.8
     elif tense in (*_PAST_TENSES, PARTICIPLE):
         delta, conf = -(back or 7), 0.85 if tense != PARTICIPLE else 0.75

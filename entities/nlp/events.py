@@ -526,7 +526,7 @@ def _irrealis(tok: Token) -> bool:
 
 
 def _repair_parse(doc: Doc) -> None:
-    """Undo parser slips that the rules below would read the wrong way round.
+    """Undo parser slips that the rules below would read the wrong way round (in place).
 
     « Le Burkina Faso et le Niger, partenaires du Mali, ont condamné… » can come out with the
     subject as ``nsubj:pass``; a verb conjugated with « avoir » and without a passive auxiliary
@@ -538,6 +538,20 @@ def _repair_parse(doc: Doc) -> None:
         auxes = [c for c in tok.head.children if c.dep_.startswith("aux")]
         if any(c.lemma_ == "avoir" for c in auxes) and not any(c.dep_ == "aux:pass" for c in auxes):
             tok.dep_ = "nsubj"
+    # « Un an après l'annonce de leur départ, le Mali, le Burkina Faso et le Niger ont quitté… »
+    # comes out with the fronted « après l'annonce » as subject and the countries as its
+    # conjuncts: a phrase with a preposition is no subject, the names after the comma are
+    for tok in doc:
+        if tok.dep_ != "nsubj" or tok.pos_ != "NOUN" or not any(c.dep_ == "case" for c in tok.children):
+            continue
+        conjuncts = [c for c in tok.children if c.dep_ == "conj" and c.i > tok.i]
+        if not conjuncts or doc[conjuncts[0].i - 1].text != "," and doc[conjuncts[0].i - 2].text != ",":
+            continue
+        verb, subject = tok.head, conjuncts[0]
+        subject.head, subject.dep_ = verb, "nsubj"
+        for other in conjuncts[1:]:
+            other.head = subject
+        tok.dep_ = "obl:mod"
 
 
 def _subjects(tok: Token) -> list[Token]:
@@ -1748,10 +1762,21 @@ def _plural_antecedents(
             if event is not None:
                 event.occasion = other
             return found
-    # « les deux ministres » with no such event before: the last two of the family named before
-    count = next((_NUMBERS.get(c.lower_) for c in subject.children if c.dep_ == "nummod"), None)
+    # « les deux ministres », « les gouvernements des trois pays » with no such event just before:
+    # the earlier event with that many of them, else the last two (three…) of the family named
+    count = _count_of(subject)
     if count is None:
         return []
+    for other in sorted(events, key=lambda e: e.trigger.i, reverse=True):
+        if other.trigger.i >= subject.i:
+            continue
+        them = {
+            art.entities[index].group: index
+            for role, index, _rel in other.raw
+            if role in {"actor", "participant", "counterpart"} and _in_family(art.entities[index].label, family)
+        }
+        if len(them) == count:
+            return sorted(them.values())
     named: list[int] = []
     groups: set[int] = set()
     start = art.doc[first].idx
@@ -1761,6 +1786,15 @@ def _plural_antecedents(
             groups.add(ent.group)
             named.append(index)
     return named[:count] if len(named) >= count else []
+
+
+def _count_of(subject: Token) -> int | None:
+    """3 for « les trois ministres » and « les gouvernements des trois pays »."""
+    for tok in (subject, *(c for c in subject.children if c.dep_ == "nmod" and _case_of(c) == "de")):
+        count = next((_NUMBERS.get(c.lower_) for c in tok.children if c.dep_ == "nummod"), None)
+        if count is not None:
+            return count
+    return None
 
 
 def _plural_subject_before(art: _Article, pronoun: Token) -> Token | None:
@@ -2127,6 +2161,10 @@ def _assign_dates(art: _Article, events: list[_Event], anchors: dict[int, list[t
                     owned.setdefault(id(event), []).append((kind == "host", d_index))
                 break
             if head.pos_ in {"VERB", "AUX"} and not art.transparent(head):
+                if head.dep_ == "acl" and _lemma(head.head) in _STATEMENT_NOUNS:
+                    # « Dans un communiqué publié mardi soir, l'UA a condamné… »: said that day
+                    tok = head
+                    continue
                 break  # a date of another clause
             tok = head
     for event in events:
@@ -2184,6 +2222,7 @@ def _occasion_event(art: _Article, events: list[_Event], event: _Event) -> _Even
 # An article reporting a visit, a meeting, a launch or a signing tells what was said, signed and
 # discussed there: an undated statement, talk or signature after it took place on its day (not on
 # the day of publication). Not after an attack or an arrest: reactions to those come later.
+_STATEMENT_NOUNS = _words("communiqué déclaration discours message lettre allocution tweet publication")
 _GATHERINGS = frozenset({"MEETING", "VISIT", "EXERCISE"})
 _STORY_OCCASIONS = frozenset({"VISIT", "MEETING", "LAUNCH", "FOUNDING", "AGREEMENT", "EXERCISE", "MEMBERSHIP"})
 _SAID_AT_THE_OCCASION = frozenset({"MEETING", "PRAISE", "CONDEMNATION", "AGREEMENT"})
