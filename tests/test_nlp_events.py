@@ -1023,3 +1023,25 @@ def test_les_trois_pays_far_down_the_article_are_the_three_that_acted_together()
     assert args(denounced, entities) == {("actor", "Mali"), ("actor", "Burkina Faso"), ("actor", "Niger")}
     # made in the declaration, on the day it was issued
     assert denounced.date_value == "2024-03-12"
+
+
+def test_a_named_programme_launched_in_an_inserted_participle_is_what_was_launched():
+    text = "La Mauritanie a rejoint en 1995 le Dialogue méditerranéen, lancé un an plus tôt par l'OTAN."
+    names = [("Mauritanie", "GPE"), ("Dialogue méditerranéen", "ORG"), ("OTAN", "ORG")]
+    entities, _, found = extract(text, names)
+    assert ("organisation", "Dialogue méditerranéen") in args(one(found, "LAUNCH"), entities)
+    text = "L'Initiative 5+5 Défense, lancée en 2004 à Paris, réunit chaque année les ministres des deux rives."
+    names = [("Initiative 5+5 Défense", "ORG"), ("Paris", "GPE")]
+    entities, _, found = extract(text, names, [("2004", "2004", "year")])
+    assert args(one(found, "LAUNCH"), entities) == {("organisation", "Initiative 5+5 Défense"), ("location", "Paris")}
+    # a place before the comma was not launched
+    text = "Les soldats ont quitté Paris, lancés dans une course contre la montre."
+    _, _, found = extract(text, [("Paris", "GPE")])
+    assert not [e for e in found if e.type == "LAUNCH"]
+
+
+def test_the_subject_of_a_predicate_with_its_copula_owns_son_adhesion():
+    text = "La Mauritanie est partenaire de l'OTAN depuis son adhésion en 1995 au Dialogue méditerranéen."
+    names = [("Mauritanie", "GPE"), ("OTAN", "ORG"), ("Dialogue méditerranéen", "ORG")]
+    entities, _, found = extract(text, names, [("1995", "1995", "year")])
+    assert ("actor", "Mauritanie") in args(one(found, "MEMBERSHIP"), entities)

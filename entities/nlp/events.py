@@ -799,6 +799,9 @@ def _verb_type(art: _Article, tok: Token, reflexive: bool, special: str | None) 
             return None  # « a lancé une opération conjointe »: the noun is the event
         if tok.dep_ == "acl" and _bare_participle(tok) and _lemma(tok.head) in LAUNCH_OBJECTS:
             return kind  # « le programme, lancé en 2019 par Interpol, forme… »: the noun is what was launched
+        if _inserted(tok) and (before := _entity_before_comma(art, tok)) is not None:
+            # « au Dialogue méditerranéen, lancé un an plus tôt »
+            return kind if art.entities[before].label in {"ORG", "MISC"} else None
         return kind if obj_lemmas & LAUNCH_OBJECTS else None
     if lemma == "exploser":
         subjects = {_lemma(c) for c in tok.children if c.dep_.startswith("nsubj")}
@@ -1224,7 +1227,8 @@ def _possessor(noun: Token, verb_triggers: set[int]) -> tuple[Token | None, str]
         return None, ""
     head = noun.head
     for _ in range(4):
-        if head.pos_ in {"VERB", "AUX"}:
+        # a verb, or a predicate with its copula (« la Mauritanie est partenaire de l'OTAN depuis son adhésion »)
+        if head.pos_ in {"VERB", "AUX"} or any(c.dep_ == "cop" for c in head.children):
             if head.i in verb_triggers:
                 return None, ""  # « a salué son engagement »: the possessor is someone else
             subjects = [c for c in head.children if c.dep_ in {"nsubj", "nsubj:pass"} and c.pos_ != "PRON"]
@@ -1503,7 +1507,8 @@ def _role(event: _Event, rel: str, label: str, via: str, kind: str) -> str | Non
     t = event.type
     person, org, place = label == "PER", label == "ORG", label in {"GPE", "LOC"}
     if label == "MISC":
-        return "organisation" if rel == "FRAME" or (rel == "OBJ" and t in {"MEMBERSHIP", "FOUNDING"}) else None
+        launched = rel in {"OBJ", "PASS"} and t in {"FOUNDING", "LAUNCH"}  # « le programme Safe Seas, lancé… »
+        return "organisation" if rel == "FRAME" or launched or (rel == "OBJ" and t == "MEMBERSHIP") else None
     if kind == "report" and rel != "SUBJ":
         return None
     if kind == "clause" and rel in {"SUBJ", "PASS"}:
@@ -1528,6 +1533,7 @@ def _role(event: _Event, rel: str, label: str, via: str, kind: str) -> str | Non
             "ARREST": "target" if not place else None,
             "MEMBERSHIP": "actor",
             "FOUNDING": "organisation" if org else None,
+            "LAUNCH": "organisation" if org else None,  # « l'Initiative 5+5, lancée en 2004 »: what was launched
             "ATTACK": "location" if place else "target",
         }.get(t)
     if rel == "OBJ":
@@ -1541,6 +1547,7 @@ def _role(event: _Event, rel: str, label: str, via: str, kind: str) -> str | Non
             "MEETING": "counterpart",
             "MEMBERSHIP": "organisation" if org else None,
             "FOUNDING": "organisation" if org else None,
+            "LAUNCH": "organisation" if org else None,
             "ATTACK": "location" if place and event.lemma != "attaquer" else "target",
             "CONDEMNATION": "target",
             "PRAISE": "counterpart",
