@@ -1045,3 +1045,18 @@ def test_the_subject_of_a_predicate_with_its_copula_owns_son_adhesion():
     names = [("Mauritanie", "GPE"), ("OTAN", "ORG"), ("Dialogue méditerranéen", "ORG")]
     entities, _, found = extract(text, names, [("1995", "1995", "year")])
     assert ("actor", "Mauritanie") in args(one(found, "MEMBERSHIP"), entities)
+
+
+def test_an_agreement_named_by_the_noun_a_participle_is_said_of():
+    text = (
+        "Il s'inscrit dans le partenariat sur la migration signé le 7 mars à Bruxelles entre l'Union européenne "
+        "et la Mauritanie."
+    )
+    names = [("Bruxelles", "GPE"), ("Union européenne", "ORG"), ("Mauritanie", "GPE")]
+    entities, _, found = extract(text, names, [("le 7 mars", "2024-03-07")])
+    signed = one(found, "AGREEMENT")
+    assert {("participant", "Union européenne"), ("participant", "Mauritanie")} <= args(signed, entities)
+    assert signed.date_value == "2024-03-07"
+    # a participle said of something that is no agreement
+    _, _, found = extract("Le registre signé par les visiteurs a disparu.", ())
+    assert not found

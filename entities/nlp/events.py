@@ -770,6 +770,12 @@ def _verb_type(art: _Article, tok: Token, reflexive: bool, special: str | None) 
             return None  # « accueillera une réunion »: the noun is the event
         return kind if any(map(art.personish, objs)) else None
     if lemma in {"signer", "conclure", "parapher", "ratifier", "adopter"}:
+        if tok.dep_ == "acl" and _bare_participle(tok):
+            # « le partenariat sur la migration signé le 7 mars entre l'UE et la Mauritanie »: the
+            # noun it is said of (or the one that noun complements) is what was signed
+            said_of = [tok.head, tok.head.head] if tok.head.dep_ == "nmod" else [tok.head]
+            if any(_lemma(t) in AGREEMENT_OBJECTS for t in said_of):
+                return kind
         return kind if obj_lemmas & AGREEMENT_OBJECTS else None
     if lemma in _DELIVERY_VERBS | _SHARING_VERBS:
         delivered = lemma in _DELIVERY_VERBS and obj_lemmas & EQUIPMENT_OBJECTS
