@@ -375,3 +375,23 @@ def test_a_countrys_short_form_and_an_armed_groups_acronym_are_one_entity_with_t
     spans = spans_of(nlp, "Le Tehrik-e-Taliban Pakistan (TTP) a revendiqué l'attaque.")
     assert find(spans, "TTP").group == find(spans, "Tehrik-e-Taliban Pakistan").group
     assert "Pakistan" not in texts(spans)
+
+
+def test_a_surname_behind_the_arabic_article_written_otherwise_is_the_same_person(nlp):
+    spans = spans_of(nlp, "Le président libyen, Mohamed el-Menfi, est arrivé lundi. M. Al-Menfi a remercié son hôte.")
+    people = {s.text: s for s in spans if s.label == "PER"}
+    assert set(people) == {"Mohamed el-Menfi", "Al-Menfi"}
+    assert people["Al-Menfi"].group == people["Mohamed el-Menfi"].group
+
+
+def test_the_etat_of_a_sous_secretaire_d_etat_is_part_of_the_title(nlp):
+    text = "Mme Victoria Nuland, sous-secrétaire d'État américaine aux Affaires politiques, était présente."
+    assert [(s.text, s.label) for s in spans_of(nlp, text)] == [("Victoria Nuland", "PER")]
+
+
+def test_a_place_inside_a_quoted_exercise_name_is_no_place(nlp):
+    text = "Les forces du Golfe ont achevé l'exercice « Sécurité du Golfe arabe 4 » au Koweït."
+    assert "Golfe arabe 4" not in {s.text for s in spans_of(nlp, text)}
+    # quotes elsewhere keep their names
+    text = "Il a cité « la France et le Mali » comme partenaires."
+    assert {s.text for s in spans_of(nlp, text)} == {"France", "Mali"}

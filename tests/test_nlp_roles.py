@@ -133,3 +133,12 @@ def test_it_works_with_model_entities_that_swallow_the_title():
 )
 def test_it_maps_nationality_adjectives_to_countries(word, country):
     assert nationality(word) == country
+
+
+def test_it_reads_sous_secretaire_d_etat():
+    entities, roles = roles_of(
+        "La sous-secrétaire d'État américaine, Victoria Nuland, était présente.", ("Victoria Nuland", "PER")
+    )
+    role = only(roles)
+    assert (role.role, role.of_name) == ("sous-secrétaire d'État", "États-Unis")
+    assert entities[role.holder].text == "Victoria Nuland"

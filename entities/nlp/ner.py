@@ -801,15 +801,10 @@ def _merge_forces(mentions: list[_Mention], forces: list[Span]) -> list[_Mention
         if (
             span.start >= 2
             and doc[span.start - 1].lower_ in ("d'", "d’")
-            and doc[span.start - 2].lower_
-            in (
-                "secrétaire",
-                "ministre",
-                "secrétaires",
-                "ministres",
-            )
+            and doc[span.start - 2].lower_.removeprefix("sous-")
+            in ("secrétaire", "ministre", "secrétaires", "ministres")
         ):
-            continue  # « secrétaire d'État américain »: a title, not the American state
+            continue  # « (sous-)secrétaire d'État américain »: a title, not the American state
         if (
             span.start >= 3
             and doc[span.start - 1].lower_ in ("l'", "l’")
@@ -1024,24 +1019,50 @@ def _polish_edges(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
         if quoted and m.end < len(doc) and doc[m.end].like_num and len(doc[m.end].text) == 4 and m.label != "PER":
             i += 1
             continue  # « Gorée 2024 », « African Lion 2024 »: an exercise's name
+        if m.label != "PER" and _in_quoted_operation_name(doc, m.start, m.end):
+            i += 1
+            continue  # « l'exercice « Sécurité du Golfe arabe 4 » »: a word of the exercise's name
         out.append(m)
         i += 1
     return out
 
 
+# Nouns a quoted exercise name follows (« l'exercice « Sécurité du Golfe arabe 4 » »).
+EXERCISE_NOUNS = _words("exercice exercices manœuvres manoeuvres")
+
+
+def _in_quoted_operation_name(doc: Doc, start: int, end: int) -> bool:
+    """True when doc[start:end] lies inside « … » quotes opened right after an exercise or operation noun."""
+    opening = None
+    for k in range(start - 1, max(-1, start - 8), -1):
+        if doc[k].text in ("»", "”") or doc[k].is_sent_start and k < start - 1:
+            return False
+        if doc[k].text in ("«", "“"):
+            opening = k
+            break
+    if opening is None or opening == 0 or doc[opening - 1].lower_ not in EXERCISE_NOUNS:
+        return False
+    return any(doc[k].text in ("»", "”") for k in range(end, min(len(doc), end + 6)))
+
+
 def _harmonise_labels(doc: Doc, mentions: list[_Mention], lexicon: Lexicon) -> None:
     """One name, one label per article; persons' last names are persons; places split GPE / LOC."""
     surnames: set[str] = set()
+    folded_surnames: set[tuple[str, ...]] = set()  # « el-Menfi » and « Al-Menfi » alike
     for m in mentions:
         if m.label == "PER" and m.end - m.start >= 2:
             surnames.add(doc[m.end - 1].text)
+            if folded := person_name_tokens(doc[m.end - 1].text):
+                folded_surnames.add(folded)
     votes: dict[str, Counter] = {}
     for m in mentions:
         if m.source == "model":
             votes.setdefault(_text(doc, m.start, m.end), Counter())[m.label] += 1
     for m in mentions:
         text = _text(doc, m.start, m.end)
-        if m.end - m.start == 1 and text in surnames and m.label != "PER":
+        if m.label != "PER" and _article_surname(text) and person_name_tokens(text) in folded_surnames:
+            m.label, m.key, m.source = "PER", "", "rule"  # « Al-Menfi » after « Mohamed el-Menfi »
+        elif m.end - m.start == 1 and text in surnames and m.label != "PER":
             m.label, m.key, m.source = "PER", "", "rule"
         elif m.source == "model" and len(votes.get(text, ())) > 1:
             m.label = votes[text].most_common(1)[0][0]
@@ -1086,6 +1107,14 @@ def _place_label(span: Span, *, own_words: bool = True) -> str:
 
 
 # --------------------------------------------------------------------------- groups
+
+
+_ARTICLE_SURNAME_RE = re.compile(r"^(?:Al|El|al|el)[- ]\w")
+
+
+def _article_surname(text: str) -> bool:
+    """« Al-Menfi », « El Ghazouani »: a surname behind the Arabic article, one word once folded."""
+    return bool(_ARTICLE_SURNAME_RE.match(text)) and len(person_name_tokens(text)) == 1
 
 
 def _build_spans(doc: Doc, mentions: list[_Mention], lexicon: Lexicon) -> list[EntitySpan]:
@@ -1137,6 +1166,15 @@ def _build_spans(doc: Doc, mentions: list[_Mention], lexicon: Lexicon) -> list[E
             ]
             if len({find(j) for j in matches}) > 1:
                 matches = []  # two different people begin so: no guess
+        if not matches and _article_surname(texts[i]):
+            # « M. Al-Menfi » after « Mohamed el-Menfi »: the surname with its article written otherwise
+            folded = person_name_tokens(texts[i])
+            holders = {
+                find(j)
+                for full, j in folded_full
+                if j != i and folded and len(full) > len(folded) and full[-len(folded) :] == folded
+            }
+            matches = [j for full, j in folded_full if find(j) in holders] if len(holders) == 1 else []
         if matches:
             before = [j for j in matches if mentions[j].start < m.start]
             union(i, before[-1] if before else matches[0])

@@ -164,6 +164,7 @@ _HEADS: dict[str, str] = {
     "vice-président": "vice-président",
     "vice-présidente": "vice-présidente",
     "secrétaire": "secrétaire",
+    "sous-secrétaire": "sous-secrétaire",
     "chef": "chef",
     "chefs": "chef",
     "cheffe": "cheffe",
@@ -205,7 +206,17 @@ TITLE_WORDS = frozenset(_HEADS)
 _HEAD_STARTS = frozenset({*_HEADS, *(head[:k] for head in _HEADS for k, char in enumerate(head) if char == "-")})
 # Heads that are a title only with a qualifier or complement (« le secrétaire », « le chef »
 # or « le représentant » alone are too vague) or, for ranks, only right before a name.
-_NEEDS_MORE = {"secrétaire", "chef", "cheffe", "représentant", "représentante", "envoyé", "envoyée", "conseiller"}
+_NEEDS_MORE = {
+    "secrétaire",
+    "sous-secrétaire",
+    "chef",
+    "cheffe",
+    "représentant",
+    "représentante",
+    "envoyé",
+    "envoyée",
+    "conseiller",
+}
 _NEEDS_MORE |= {"conseillère", "commandant", "patron", "patronne", "directeur", "directrice", "porte-parole"}
 _RANKS = {"général", "générale", "colonel", "amiral"}
 _MINISTERIAL = {"ministre", "secrétaire d'État"}
@@ -441,8 +452,13 @@ def _read_title(doc: Doc, i: int, ents: EntityIndex) -> _Role | None:
             has_more = True
             j += 1
             continue
-        if head == "secrétaire" and w in {"d'", "d’"} and j + 1 < len(doc) and _fold(doc[j + 1].text) == "état":
-            role.words[-1] = "secrétaire d'État"
+        if (
+            head in {"secrétaire", "sous-secrétaire"}
+            and w in {"d'", "d’"}
+            and j + 1 < len(doc)
+            and (_fold(doc[j + 1].text) == "état")
+        ):
+            role.words[-1] = f"{head} d'État"  # « la sous-secrétaire d'État américaine aux Affaires politiques »
             role.ministerial = True
             has_more = True
             j += 2
