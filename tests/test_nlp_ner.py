@@ -395,3 +395,25 @@ def test_a_place_inside_a_quoted_exercise_name_is_no_place(nlp):
     # quotes elsewhere keep their names
     text = "Il a cité « la France et le Mali » comme partenaires."
     assert {s.text for s in spans_of(nlp, text)} == {"France", "Mali"}
+
+
+def test_a_body_in_a_place_with_its_acronym_is_one_name(nlp):
+    text = (
+        "Il a salué les soldats de la Mission de transition de l'UA en Somalie (ATMIS). L'ATMIS compte 17 000 soldats."
+    )
+    spans = spans_of(nlp, text)
+    mission = find(spans, "Mission de transition de l'UA en Somalie")
+    assert mission.label == "ORG"
+    assert {s.group for s in spans if s.text == "ATMIS"} == {mission.group}
+    assert "Somalie" not in texts(spans)
+
+
+def test_a_terrain_adjective_makes_a_place_a_natural_area(nlp):
+    spans = spans_of(nlp, "Les patrouilles couvriront les zones montagneuses de Chaambi, à la frontière.")
+    assert find(spans, "Chaambi").label == "LOC"
+
+
+def test_a_group_named_after_a_person_is_an_organisation(nlp):
+    text = "Des éléments de la katiba Okba Ibn Nafaa sont encore actifs. Okba Ibn Nafaa était un général."
+    spans = spans_of(nlp, text)
+    assert find(spans, "Okba Ibn Nafaa").label == "ORG"

@@ -55,6 +55,8 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+# Nouns of armed groups a name follows directly; the name is the group's even when it is a person's.
+ARMED_GROUP_NOUNS = _words("katiba katibat brigade brigades milice faction phalange")
 # Determiners and prepositions the model often leaves at the start of a span (« la France »).
 LEADING_FUNCTION_WORDS = _words("le la les l' l’ de du des d' d’ au aux un une en à a et ou par pour sur dans chez")
 # Head nouns of bodies that « le Conseil », « la Coalition » name again later in the article.
@@ -73,6 +75,8 @@ LOC_HEADS = _words(
     "archipel vallée désert détroit canal baie péninsule presqu'île plaine plateau forêt delta "
     "bassin côte chaîne cordillère col glacier volcan corne continent pôle"
 )
+# « les zones montagneuses de Chaambi »: an adjective of terrain before the name says it is one too
+LOC_HEADS |= _words("montagneux montagneuse montagneuses désertique désertiques forestier forestière forestières")
 LOC_SUFFIXES = ("-Orient",)
 # Administrative nouns before a place's name (« ville de Stockholm »): the name alone is the place.
 ADMIN_HEADS = _words(
@@ -384,6 +388,7 @@ def fix_entities(doc: Doc) -> Doc:
     mentions = _refer_back_to_bodies(doc, mentions)
     mentions = _repeat_names(doc, mentions)
     mentions = _polish_edges(doc, mentions)
+    mentions = _join_placed_bodies(doc, mentions)
     _harmonise_labels(doc, mentions, lexicon)
     result = _build_spans(doc, mentions, lexicon)
     doc.ents = [Span(doc, m.start, m.end, label=m.label) for m in mentions]
@@ -1027,6 +1032,47 @@ def _polish_edges(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
     return out
 
 
+_PLACING_WORDS = _words("en au aux à")
+
+
+def _join_placed_bodies(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
+    """« Mission de transition de l'UA en Somalie (ATMIS) », « Éléments français au Sénégal (EFS) »:
+    a body, « en » / « au » and a place, then an acronym in brackets, are one name with that acronym."""
+    ordered = sorted(mentions, key=lambda m: m.start)
+    by_start = {m.start: m for m in ordered}
+    out: list[_Mention] = []
+    added: list[_Mention] = []
+    i = 0
+    while i < len(ordered):
+        m = ordered[i]
+        place = ordered[i + 1] if i + 1 < len(ordered) else None
+        if (
+            m.label == "ORG"
+            and place is not None
+            and place.label in ("GPE", "LOC")
+            and place.start == m.end + 1
+            and doc[m.end].lower_ in _PLACING_WORDS
+            and place.end + 2 < len(doc)
+            and doc[place.end].text == "("
+            and doc[place.end + 2].text == ")"
+            and _looks_like_acronym(acronym := doc[place.end + 1].text)
+            and acronym[0].isupper()
+        ):
+            joined = _Mention(m.start, place.end, "ORG", m.source, "", m.confidence, list(m.links))
+            short = by_start.get(place.end + 1)
+            if short is None:
+                short = _Mention(place.end + 1, place.end + 2, "ORG", "rule", "", CONF_ACRONYM)
+                added.append(short)
+            short.label = "ORG"
+            joined.links.append(short.start)
+            out.append(joined)
+            i += 2
+            continue
+        out.append(m)
+        i += 1
+    return sorted([*out, *added], key=lambda m: m.start) if added or len(out) != len(ordered) else ordered
+
+
 # Nouns a quoted exercise name follows (« l'exercice « Sécurité du Golfe arabe 4 » »).
 EXERCISE_NOUNS = _words("exercice exercices manœuvres manoeuvres")
 
@@ -1060,7 +1106,9 @@ def _harmonise_labels(doc: Doc, mentions: list[_Mention], lexicon: Lexicon) -> N
             votes.setdefault(_text(doc, m.start, m.end), Counter())[m.label] += 1
     for m in mentions:
         text = _text(doc, m.start, m.end)
-        if m.label != "PER" and _article_surname(text) and person_name_tokens(text) in folded_surnames:
+        if m.label == "PER" and m.start > 0 and doc[m.start - 1].lower_ in ARMED_GROUP_NOUNS and m.source == "model":
+            m.label = "ORG"  # « la katiba Okba Ibn Nafaa », « la brigade Al-Qods »: a group named after a person
+        elif m.label != "PER" and _article_surname(text) and person_name_tokens(text) in folded_surnames:
             m.label, m.key, m.source = "PER", "", "rule"  # « Al-Menfi » after « Mohamed el-Menfi »
         elif m.end - m.start == 1 and text in surnames and m.label != "PER":
             m.label, m.key, m.source = "PER", "", "rule"
