@@ -387,3 +387,9 @@ def test_it_skips_a_date_word_written_with_look_alike_letters(nlp):
     doc = nlp("Le ministre est arrivé HıER à Rabat, il repart le 15 mars.")
     dates = find_dates(doc, dt.date(2024, 3, 14))
     assert [d.value for d in dates] == ["2024-03-15"]
+
+
+def test_it_reads_le_12_courant_as_that_day_of_the_month_of_publication(dates):
+    d = one(dates("Sept individus ont été interpellés le 12 courant à Tanger.", NOV))
+    assert (d.text, d.value, d.precision) == ("12 courant", "2023-11-12", "day")
+    assert not dates("Le courant passe entre les deux ministres.", NOV)

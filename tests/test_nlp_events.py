@@ -1060,3 +1060,58 @@ def test_an_agreement_named_by_the_noun_a_participle_is_said_of():
     # a participle said of something that is no agreement
     _, _, found = extract("Le registre signé par les visiteurs a disparu.", ())
     assert not found
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "kind"),
+    [
+        ("Un vaste coup de filet antiterroriste a été mené mardi par la DGST.", [("DGST", "ORG")], "ARREST"),
+        ("Le Maroc a extradé mardi vers la France deux suspects.", [("Maroc", "GPE"), ("France", "GPE")], "ARREST"),
+        ("Une fusillade a fait trois morts mardi à Bamako.", [("Bamako", "GPE")], "ATTACK"),
+        ("M. Faye a eu mardi un tête-à-tête avec M. Ghazouani.", [("Faye", "PER"), ("Ghazouani", "PER")], "MEETING"),
+        (
+            "Le déplacement de M. Piantedosi à Tunis a été annoncé mardi.",
+            [("Piantedosi", "PER"), ("Tunis", "GPE")],
+            "VISIT",
+        ),
+    ],
+)
+def test_more_trigger_words(text, names, kind):
+    _, _, found = extract(text, names, [("mardi", "2024-03-12")])
+    assert [e.type for e in found] == [kind]
+
+
+def test_people_displaced_are_no_visit_and_a_trip_named_twice_is_one_visit():
+    text = "Le déplacement de milliers de personnes vers le Tchad inquiète l'ONU."
+    _, _, found = extract(text, [("Tchad", "GPE"), ("ONU", "ORG")])
+    assert not found
+    text = (
+        "Le président Bassirou Diomaye Faye a effectué jeudi une visite d'amitié en Mauritanie, son premier "
+        "déplacement hors du pays."
+    )
+    _, _, found = extract(text, [("Bassirou Diomaye Faye", "PER"), ("Mauritanie", "GPE")], [("jeudi", "2024-03-14")])
+    assert [e.trigger_text for e in found] == ["visite"]
+
+
+def test_le_president_senegalais_is_the_one_named_with_that_title_not_the_last_man_named():
+    text = (
+        "Le président sénégalais Bassirou Diomaye Faye a été reçu jeudi par Mohamed Ould Ghazouani. "
+        "M. Ghazouani a salué l'alternance au Sénégal. Le président sénégalais se rendra ensuite en Gambie."
+    )
+    names = [("Bassirou Diomaye Faye", "PER"), ("Mohamed Ould Ghazouani", "PER"), ("Ghazouani", "PER")]
+    names += [("Sénégal", "GPE"), ("Gambie", "GPE")]
+    entities, _, found = extract(text, names, [("jeudi", "2024-03-14")])
+    visit = one(found, "VISIT")
+    assert ("actor", "Bassirou Diomaye Faye") in args(visit, entities)
+
+
+def test_an_operation_in_whose_frame_arrests_are_made_is_that_arrest_and_its_agent_acts():
+    text = (
+        "Sept individus ont été interpellés mardi à Tanger dans le cadre d'un vaste coup de filet mené par le "
+        "Bureau central d'investigations judiciaires."
+    )
+    names = [("Tanger", "GPE"), ("Bureau central d'investigations judiciaires", "ORG")]
+    entities, _, found = extract(text, names, [("mardi", "2024-03-12")])
+    arrest = one(found, "ARREST")
+    assert arrest.trigger_text == "interpellés"
+    assert ("actor", "Bureau central d'investigations judiciaires") in args(arrest, entities)

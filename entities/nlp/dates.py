@@ -219,6 +219,8 @@ _WEEKDAY_DAY_RE = re.compile(
     rf"(?!\s*(?:[-–]|h\b|heures?\b|:|,\d)|\w|\s+(?:{_MONTH_FULL}|{_MONTH_ABBR}))",
     _I,
 )
+# « le 12 courant » (of the current month, in agency style)
+_DAY_CURRENT_RE = re.compile(rf"(?<![\w-])(?:(?:le|du|au)\s+)?(?P<d>{_DAY})\s+(?P<c>courant|cour\.)(?![\w])", _I)
 _HOLIDAY_RE = re.compile(
     r"(?<!\w)(?:(?P<pre>lundi|dimanche|jeudi)\s+de\s+(?:l['’])?)?"
     r"(?P<h>Pâques|Pentecôte|Ascension|Noël|Toussaint|Saint-Sylvestre|Nouvel\s+An|jour\s+de\s+l['’]An)"
@@ -733,6 +735,15 @@ def _r_day_date(ctx: _Ctx, m: re.Match[str]) -> list[DateSpan]:
     return [_day_span(ctx, *m.span(), day, conf)]
 
 
+def _r_day_current(ctx: _Ctx, m: re.Match[str]) -> list[DateSpan]:
+    """« le 12 courant »: that day of the month of publication."""
+    pub = ctx.published
+    if pub is None or (day := _safe_date(pub.year, pub.month, _day_of(m["d"]))) is None:
+        return []
+    start = m.start("d") if m.group(0)[:2].lower() in ("le", "du", "au") else m.start()
+    return [_day_span(ctx, start, m.end(), day, 0.85)]
+
+
 def _r_weekday_day(ctx: _Ctx, m: re.Match[str]) -> list[DateSpan]:
     """The date nearest publication that falls on that weekday and day of the month."""
     pub = ctx.published
@@ -1159,6 +1170,7 @@ _RULES: tuple[tuple[re.Pattern[str], _Resolver, _Filter | None], ...] = (
     (_DAY_LIST_RE, _r_day_list, _day_list_ok),
     (_DAY_DATE_RE, _r_day_date, _not_a_street),
     (_WEEKDAY_DAY_RE, _r_weekday_day, None),
+    (_DAY_CURRENT_RE, _r_day_current, None),
     (_HOLIDAY_RE, _r_holiday, _holiday_ok),
     (_YEAR_RANGE_RE, _r_year_range, _year_range_ok),
     (_MONTH_YEAR_RE, _r_month_year, _month_year_ok),
@@ -1185,6 +1197,7 @@ _NEEDS: dict[re.Pattern[str], tuple[str, ...] | re.Pattern[str]] = {
     _ISO_RE: re.compile(r"\d-\d"),
     _NUMERIC_RE: re.compile(r"\d[/.]\d"),
     _WEEKDAY_DAY_RE: _WEEKDAYS,
+    _DAY_CURRENT_RE: ("courant", "cour."),
     _HOLIDAY_RE: ("Pâques", "Pentecôte", "Ascension", "Noël", "Toussaint", "Saint-Sylvestre", "Nouvel", "l'An", "l’An"),
     _REL_DAY_RE: ("hier", "demain", "aujourd"),
     _WEEK_RE: ("semaine", "week"),

