@@ -1115,3 +1115,34 @@ def test_an_operation_in_whose_frame_arrests_are_made_is_that_arrest_and_its_age
     arrest = one(found, "ARREST")
     assert arrest.trigger_text == "interpellés"
     assert ("actor", "Bureau central d'investigations judiciaires") in args(arrest, entities)
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        ("Des hommes armés ont tué mardi cinq civils à Seytenga.", [("Seytenga", "GPE")], ["ATTACK"]),
+        ("Cinq civils ont été tués mardi par des jihadistes à Seytenga.", [("Seytenga", "GPE")], ["ATTACK"]),
+        ("La tempête a tué mardi cinq personnes à Seytenga.", [("Seytenga", "GPE")], []),
+        # the attack is the noun's event, not a second one
+        ("Des jihadistes ont tué mardi dix soldats dans une embuscade à Seytenga.", [("Seytenga", "GPE")], ["ATTACK"]),
+        ("Une explosion a fait douze morts mardi sur un marché de Maiduguri.", [("Maiduguri", "GPE")], ["ATTACK"]),
+        ("L'explosion démographique inquiète mardi le Niger.", [("Niger", "GPE")], []),
+        (
+            "Deux attaques simultanées ont visé mardi des positions de l'armée à Ménaka.",
+            [("Ménaka", "GPE")],
+            ["ATTACK"],
+        ),
+    ],
+)
+def test_attacks_told_by_their_toll_or_their_killers(text, names, expected):
+    _, _, found = extract(text, names, [("mardi", "2024-03-12")])
+    assert [e.type for e in found] == expected
+
+
+def test_membership_of_an_object_the_parser_calls_obl_and_admission_comme_membre():
+    names = [("Suède", "GPE"), ("Alliance atlantique", "ORG")]
+    entities, _, found = extract("La Suède a officiellement intégré l'Alliance atlantique jeudi.", names)
+    assert args(one(found, "MEMBERSHIP"), entities) == {("actor", "Suède"), ("organisation", "Alliance atlantique")}
+    text = "Le Togo a été admis mardi comme membre observateur de l'AES."
+    entities, _, found = extract(text, [("Togo", "GPE"), ("AES", "ORG")], [("mardi", "2024-03-12")])
+    assert args(one(found, "MEMBERSHIP"), entities) == {("actor", "Togo"), ("organisation", "AES")}

@@ -83,7 +83,7 @@ VERB_TRIGGERS = _by_type(
         "COOPERATION": "coopérer collaborer déployer livrer remettre fournir offrir transmettre partager échanger",
         "FOUNDING": "créer fonder instituer",
         "LAUNCH": "lancer inaugurer",
-        "ATTACK": "attaquer frapper bombarder pilonner exploser assassiner tirer",
+        "ATTACK": "attaquer frapper bombarder pilonner exploser assassiner tirer tuer massacrer abattre",
         "CONDEMNATION": "condamner dénoncer fustiger",
         "PRAISE": "saluer féliciter remercier applaudir",
         "ARREST": "arrêter interpeller appréhender capturer écrouer démanteler saisir extrader",
@@ -101,6 +101,7 @@ NOUN_TRIGGERS = _by_type(
         "LAUNCH": "lancement inauguration",
         "EXERCISE": "exercice manœuvre manoeuvre",
         "ATTACK": "attaque attentat frappe bombardement embuscade assaut assassinat raid fusillade tuerie massacre "
+        "explosion "
         "attentat-suicide attentats-suicides attaque-suicide attaques-suicides",
         "CONDEMNATION": "condamnation",
         "ARREST": "arrestation interpellation démantèlement saisie capture extradition coup",
@@ -135,7 +136,12 @@ LIGHT_VERBS |= _COOPERATION_LIGHT
 _LIGHT_WITH_NOUN_SUBJECT = _words("tenir dérouler avoir ouvrir revendiquer perpétrer commettre")
 _LIGHT_WITH_COMPLEMENT = _words("participer procéder prendre")
 _CHANNEL_NOUNS = _words("téléphone visioconférence vidéoconférence")
-_TOLL_VERBS = _words("faire coûter tuer blesser causer provoquer endeuiller")
+_TOLL_VERBS = _words("faire coûter tuer blesser causer provoquer endeuiller viser cibler")
+# Who kills in an attack (« des hommes armés ont tué cinq civils », « tués par des jihadistes »)
+ARMED_NOUNS = _words(
+    "jihadiste djihadiste terroriste assaillant insurgé rebelle islamiste kamikaze milicien bandit shebab "
+    "combattant tireur commando"
+)
 # « est arrivé à Nouakchott pour une visite », « se trouve en visite »: the traveller makes the visit.
 _TRAVEL_VERBS = _words("arriver venir débarquer atterrir séjourner trouver être")
 # Announcing verbs lend their subject (when the noun names no actor) and their date.
@@ -597,7 +603,7 @@ def _objects(tok: Token) -> list[Token]:
         out.extend(
             c
             for c in tok.children
-            if c.dep_ in {"obl:mod", "obl"}
+            if c.dep_ in {"obl:mod", "obl", "obl:arg"}
             and c.i > tok.i
             and c.pos_ in {"NOUN", "PROPN"}
             and _case_of(c) is None
@@ -799,6 +805,8 @@ def _verb_type(art: _Article, tok: Token, reflexive: bool, special: str | None) 
     if lemma == "admettre":
         # « a été admis à l'OTAN », « admis au sein de l'Alliance »
         within = [g for c in tok.children if _lemma(c) == "sein" for g in c.children if _case_of(g) == "de"]
+        # « admis comme membre observateur de l'AES »
+        within += [g for c in tok.children if _lemma(c) == "membre" for g in c.children if _case_of(g) == "de"]
         into = [c for c in tok.children if _case_of(c) == "à"] + within
         return kind if _is_passive(tok) and any(art.orgish(c) for c in into) else None
     if lemma == "retirer":
@@ -821,6 +829,13 @@ def _verb_type(art: _Article, tok: Token, reflexive: bool, special: str | None) 
     if lemma == "exploser":
         subjects = {_lemma(c) for c in tok.children if c.dep_.startswith("nsubj")}
         return kind if reflexive or subjects & EXPLOSION_SUBJECTS else None
+    if lemma in {"tuer", "massacrer", "abattre"}:
+        # only armed men or an armed group killing (not « la tempête a tué », « un attentat a tué »,
+        # which is the attack's own toll)
+        agents = [c for c in tok.children if c.dep_ == "obl:agent" or (c.dep_ == "nsubj" and not _is_passive(tok))]
+        if any(NOUN_TRIGGERS.get(_lemma(t)) == "ATTACK" for t in tok.subtree if t.i != tok.i):
+            return None  # « ont tué dix soldats lors d'une embuscade »: the attack is the noun's event
+        return kind if any(map(_armed, agents)) else None
     if lemma in {"attaquer", "frapper"}:
         # « attaquer en justice », « la pétition qui attaque l'État », « la grève qui frappera la SNCF »
         around = {_lemma(c) for c in tok.subtree} | {_lemma(s) for s in _subjects(tok)}
@@ -856,6 +871,15 @@ def _verb_type(art: _Article, tok: Token, reflexive: bool, special: str | None) 
         at = any(_case_of(c) == "sur" for c in tok.children)
         return kind if shots & SHOT_OBJECTS or (at and not objs) else None
     return kind
+
+
+def _armed(tok: Token) -> bool:
+    """Armed men: « des hommes armés », « des jihadistes », « un commando »."""
+    if _lemma(tok) in ARMED_NOUNS or tok.lower_ in ARMED_NOUNS:
+        return True
+    return _lemma(tok) in {"homme", "individu", "groupe", "élément"} and any(
+        _lemma(c) in {"armé", "armer", "jihadiste", "djihadiste", "terroriste"} for c in tok.children
+    )
 
 
 def _noun_ok(art: _Article, tok: Token, kind: str) -> bool:
@@ -912,6 +936,12 @@ def _noun_ok(art: _Article, tok: Token, kind: str) -> bool:
         return bool({_lemma(t) for t in tok.subtree} & SEIZURE_OBJECTS)
     if lemma == "coup":
         return any(_lemma(c) == "filet" for c in children)  # « un vaste coup de filet antiterroriste »
+    if lemma == "explosion":
+        # « l'explosion d'une voiture piégée », « une explosion a fait douze morts »; not a demographic one
+        what = any(_lemma(c) in EXPLOSION_SUBJECTS for c in children if _case_of(c) == "de")
+        toll = tok.dep_.startswith("nsubj") and _lemma(tok.head) in _TOLL_VERBS
+        return what or toll
+
     if lemma == "déplacement":
         # an official's trip (« son déplacement à Tunis », « le déplacement de M. X »), not people displaced
         crowd = any(_lemma(t) in CROWD_NOUNS | {"population", "réfugié", "civil", "famille"} for t in tok.subtree)
@@ -966,6 +996,8 @@ def _find_triggers(art: _Article) -> list[_Event]:
         event = _Event(kind, tok, "verb", verb=tok, fronted=i in fronted)
         if i in member_of:
             event.merged.append(doc[member_of[i]])
+        elif kind == "MEMBERSHIP":
+            event.merged.extend(c for c in tok.children if _lemma(c) == "membre")  # « admis comme membre de »
         events.append(event)
     verb_events = {e.trigger.i: e for e in events}
     for event in list(events):
@@ -1526,13 +1558,15 @@ def _relation(att: _Attachment, entity_start: int) -> str | None:
         if dep in {"obj", "iobj"}:
             return "OBJ"
         if (
-            dep in {"obl", "obl:mod"}
+            dep in {"obl", "obl:mod", "obl:arg"}
             and att.kind == "verb"
             and att.top.i > att.anchor.i
-            and (_lemma(att.top) in PERSON_NOUNS or att.top.pos_ == "PROPN")
+            and (_lemma(att.top) in PERSON_NOUNS or att.top.pos_ == "PROPN" or att.top.text[:1].isupper())
             and not any(c.dep_ == "case" for c in att.top.children)
         ):
-            return "OBJ"  # « a reçu, mercredi au Palais royal, le président… »: the object after an insertion
+            # « a reçu, mercredi au Palais royal, le président… »: the object after an insertion;
+            # « a intégré l'Alliance atlantique » with the object tagged obl:arg
+            return "OBJ"
         if dep.startswith("obl") and not att.direct:
             return None  # « Membre de l'OTAN depuis..., la Roumanie »: an adjunct, not the subject
         return "SUBJ" if left else "OBJ"
