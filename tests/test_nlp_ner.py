@@ -417,3 +417,11 @@ def test_a_group_named_after_a_person_is_an_organisation(nlp):
     text = "Des éléments de la katiba Okba Ibn Nafaa sont encore actifs. Okba Ibn Nafaa était un général."
     spans = spans_of(nlp, text)
     assert find(spans, "Okba Ibn Nafaa").label == "ORG"
+
+
+def test_the_towns_of_the_regions_vigie_follows_are_in_the_gazetteer(nlp):
+    # Tamale (Ghana, ~370,000 inhabitants) is far below the world's cities of a million
+    text = "Les manœuvres se dérouleront notamment à Jacqueville et à Daloa côté ivoirien, et à Tamale côté ghanéen."
+    assert find(spans_of(nlp, text), "Tamale").label == "GPE"
+    # a town that is also a word or a name elsewhere is left to the model
+    assert not ner.gazetteer_names("La sonde Rosetta a atteint la comète.")
