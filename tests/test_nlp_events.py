@@ -1146,3 +1146,62 @@ def test_membership_of_an_object_the_parser_calls_obl_and_admission_comme_membre
     text = "Le Togo a été admis mardi comme membre observateur de l'AES."
     entities, _, found = extract(text, [("Togo", "GPE"), ("AES", "ORG")], [("mardi", "2024-03-12")])
     assert args(one(found, "MEMBERSHIP"), entities) == {("actor", "Togo"), ("organisation", "AES")}
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        (
+            "La CEDEAO a suspendu mardi le Mali.",
+            [("CEDEAO", "ORG"), ("Mali", "GPE")],
+            {("actor", "Mali"), ("organisation", "CEDEAO")},
+        ),
+        (
+            "Le Mali a été suspendu mardi de la CEDEAO.",
+            [("Mali", "GPE"), ("CEDEAO", "ORG")],
+            {("actor", "Mali"), ("organisation", "CEDEAO")},
+        ),
+        (
+            "L'Union africaine a réintégré mardi le Gabon.",
+            [("Union africaine", "ORG"), ("Gabon", "GPE")],
+            {("actor", "Gabon"), ("organisation", "Union africaine")},
+        ),
+    ],
+)
+def test_a_body_suspends_or_reinstates_a_member(text, names, expected):
+    entities, _, found = extract(text, names, [("mardi", "2024-03-12")])
+    assert args(one(found, "MEMBERSHIP"), entities) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        ("La compagnie a suspendu mardi ses vols vers Bamako.", [("Bamako", "GPE")], []),
+        (
+            "Le Niger a déploré mardi l'attaque contre le poste de Tillabéri.",
+            [("Niger", "GPE"), ("Tillabéri", "GPE")],
+            ["CONDEMNATION"],
+        ),
+        ("On déplore mardi dix morts à Tillabéri.", [("Tillabéri", "GPE")], []),
+        ("Les quatre pays ont mis en place mardi une cellule commune de renseignement.", (), ["FOUNDING"]),
+        ("Le gouvernement a mis en place mardi un numéro vert.", (), []),
+        (
+            "Les Émirats avaient déjà financé mardi la formation de forces spéciales tchadiennes.",
+            [("Émirats", "GPE")],
+            ["COOPERATION"],
+        ),
+        ("Un centre, financé par l'OTAN, a ouvert ses portes mardi.", [("OTAN", "ORG")], []),
+        ("La France a formé mardi 300 soldats maliens.", [("France", "GPE")], ["COOPERATION"]),
+        ("Les deux pays ont formé mardi des équipes conjointes.", (), []),
+        ("Le Tchad a dépêché mardi des renforts à la frontière.", [("Tchad", "GPE")], ["COOPERATION"]),
+        (
+            "M. Bourita a échangé mardi avec son homologue espagnol, José Manuel Albares.",
+            [("Bourita", "PER"), ("José Manuel Albares", "PER")],
+            ["MEETING"],
+        ),
+        ("Les suspects échangeaient mardi avec un membre de l'organisation.", (), []),
+    ],
+)
+def test_more_verbs_of_membership_condemnation_founding_support_and_talks(text, names, expected):
+    _, _, found = extract(text, names, [("mardi", "2024-03-12")])
+    assert [e.type for e in found if e.type != "ATTACK"] == expected

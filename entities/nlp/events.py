@@ -77,14 +77,15 @@ VERB_TRIGGERS = _by_type(
         # « s'entretenir », « se retrouver » only reflexive; « recevoir » only a person
         "MEETING": "réunir rencontrer entretenir recevoir accueillir retrouver",
         "VISIT": "rendre visiter",  # « se rendre à »; « rendre hommage » is PRAISE
-        "MEMBERSHIP": "rejoindre adhérer intégrer quitter admettre retirer",
+        "MEMBERSHIP": "rejoindre adhérer intégrer quitter admettre retirer suspendre réintégrer",
         "AGREEMENT": "signer conclure parapher ratifier adopter",
         # « a livré 50 véhicules blindés », « ont échangé des renseignements »: support and sharing
-        "COOPERATION": "coopérer collaborer déployer livrer remettre fournir offrir transmettre partager échanger",
-        "FOUNDING": "créer fonder instituer",
+        "COOPERATION": "coopérer collaborer déployer livrer remettre fournir offrir transmettre partager échanger "
+        "financer former dépêcher",
+        "FOUNDING": "créer fonder instituer mettre",  # « mettre en place »
         "LAUNCH": "lancer inaugurer",
         "ATTACK": "attaquer frapper bombarder pilonner exploser assassiner tirer tuer massacrer abattre",
-        "CONDEMNATION": "condamner dénoncer fustiger",
+        "CONDEMNATION": "condamner dénoncer fustiger déplorer",
         "PRAISE": "saluer féliciter remercier applaudir",
         "ARREST": "arrêter interpeller appréhender capturer écrouer démanteler saisir extrader",
     }
@@ -150,7 +151,8 @@ REPORT_VERBS = _words("annoncer confirmer officialiser décider acter entériner
 IRREALIS = _words(
     "préparer projeter planifier fomenter déjouer empêcher prévenir craindre redouter menacer éviter soupçonner "
     "envisager appeler exiger réclamer demander vouloir souhaiter chercher prévoir viser intention projet menace "
-    "risque plan tentative refuser renoncer interdire exclure inviter exhorter inciter pousser destiner"
+    "risque plan tentative refuser renoncer interdire exclure inviter exhorter inciter pousser destiner "
+    "engager promettre"
 )
 # Crowds gather and march; meetings and visits are for officials and delegations.
 CROWD_NOUNS = _words(
@@ -199,6 +201,16 @@ SHOT_OBJECTS = ATTACK_OBJECTS | _words("salve tir coup balle rafale grenade")
 DEPLOY_OBJECTS = _words(
     "soldat soldats militaire militaires troupe troupes policier policiers force forces contingent gendarme casque "
     "homme agent unité bataillon navire frégate avion hélicoptère renfort instructeur équipe mission conseiller"
+)
+# Whom one trains (« a formé 300 soldats maliens »).
+TRAINED_OBJECTS = _words(
+    "soldat soldats militaire militaires policier policiers gendarme gendarmes officier officiers agent agents "
+    "garde-côte garde-côtes commando commandos pilote pilotes recrue recrues cadet cadets"
+)
+# What is « mis en place » when a body is founded (« une cellule commune », « un comité mixte »).
+FOUNDED_OBJECTS = _words(
+    "cellule comité commission force unité centre mécanisme groupe organe task-force secrétariat état-major "
+    "observatoire agence bureau coalition alliance"
 )
 # « deux jours de pourparlers », « une vague d'attentats », « la 22e édition de l'exercice »: the
 # trigger is the noun after « de »; the measure word only carries it.
@@ -589,6 +601,19 @@ def _bare_participle(tok: Token) -> bool:
     return "Part" in tok.morph.get("VerbForm") and not any(c.dep_.startswith("aux") for c in tok.children)
 
 
+def _slipped_case(noun: Token) -> bool:
+    """The noun's « preposition » is a partitive « des » or a year phrase the parser hung on it."""
+    cases = [c for c in noun.children if c.dep_ == "case" and c.i < noun.i]
+    if len(cases) != 1 or noun.pos_ != "NOUN":
+        return False
+    case = cases[0]
+    if case.lower_ == "des" and case.i == noun.i - 1 - sum(
+        1 for c in noun.children if c.dep_ in {"amod", "nummod"} and c.i < noun.i
+    ):
+        return True
+    return case.lower_ == "en" and any(c.dep_ == "fixed" and c.like_num for c in case.children)
+
+
 def _objects(tok: Token) -> list[Token]:
     """Direct objects (or the passive subject) of a verb, looking through parser slips.
 
@@ -597,6 +622,9 @@ def _objects(tok: Token) -> list[Token]:
     a dependent of the verb is taken as an object too.
     """
     out = [c for c in tok.children if c.dep_ in {"obj", "nsubj:pass"} and c.lower_ not in _MONTHS_AND_DAYS]
+    # « a dépêché des renforts » with « des » taken for a preposition, « a financé en 2023 la
+    # formation » with « en 2023 » taken for the noun's preposition: objects all the same
+    out.extend(c for c in tok.children if c.dep_ in {"obl:arg", "obl", "obl:mod"} and c.i > tok.i and _slipped_case(c))
     if not any(c.dep_ == "obj" for c in tok.children):
         # « a reçu, mercredi au Palais royal, le président… »: after an inserted phrase the object
         # comes out as a caseless adverbial
@@ -792,10 +820,46 @@ def _verb_type(art: _Article, tok: Token, reflexive: bool, special: str | None) 
             if any(_lemma(t) in AGREEMENT_OBJECTS for t in said_of):
                 return kind
         return kind if obj_lemmas & AGREEMENT_OBJECTS else None
+    if (
+        lemma == "échanger"
+        and "Imp" not in tok.morph.get("Tense")  # « les suspects échangeaient avec un membre de l'EI »: no talks
+        and any(art.personish(c) for c in tok.children if _case_of(c) == "avec")
+        and not obj_lemmas & INTELLIGENCE_OBJECTS
+    ):
+        return "MEETING"  # « a échangé avec son homologue espagnol »: talks
     if lemma in _DELIVERY_VERBS | _SHARING_VERBS:
         delivered = lemma in _DELIVERY_VERBS and obj_lemmas & EQUIPMENT_OBJECTS
         shared = lemma in _SHARING_VERBS and obj_lemmas & INTELLIGENCE_OBJECTS
         return kind if delivered or shared else None
+    if lemma in {"suspendre", "réintégrer"}:
+        # « le Mali a été suspendu de la CEDEAO », « l'UA a réintégré le Gabon »; not « suspendre les vols »
+        bodies = [t for t in tok.subtree if _case_of(t) in {"de", "au"} and art.governor(t).i == tok.i]
+        bodies += [g for c in tok.children if _lemma(c) == "sein" for g in c.children if _case_of(g) == "de"]
+        if lemma == "réintégrer":
+            bodies += objs
+        if lemma == "réintégrer" or any(art.label_at(o) == "GPE" for o in objs):
+            bodies += _subjects(tok)  # « la CEDEAO a suspendu le Mali »
+        return kind if any(art.orgish(c) for c in bodies) else None
+    if lemma == "déplorer":
+        # « a déploré l'attaque »: a condemnation; not « on déplore dix morts »
+        return "CONDEMNATION" if any(NOUN_TRIGGERS.get(_lemma(o)) == "ATTACK" for o in objs) else None
+    if lemma == "mettre":
+        # « ont mis en place une cellule commune »
+        placed = any(_lemma(c) == "place" and _case_of(c) == "en" for c in tok.children)
+        founded = obj_lemmas & FOUNDED_OBJECTS or any(art.orgish(o) for o in objs)
+        return "FOUNDING" if placed and founded else None
+    if lemma == "financer":
+        # « avaient financé en 2023 la formation de forces spéciales », « a financé l'achat de drones »;
+        # « un centre…, financé par l'OTAN, » is what was paid for, not support given
+        if tok.dep_ == "acl":
+            return None
+        below = {_lemma(t) for o in objs for t in o.subtree}
+        return kind if below & (EQUIPMENT_OBJECTS | DEPLOY_OBJECTS) else None
+    if lemma == "former":
+        # « a formé 300 soldats maliens »; not « former un gouvernement », « former des équipes conjointes »
+        return kind if obj_lemmas & TRAINED_OBJECTS else None
+    if lemma == "dépêcher":
+        return kind if obj_lemmas & DEPLOY_OBJECTS else None  # « a dépêché des renforts »
     if lemma in {"rejoindre", "intégrer", "quitter"}:
         if any(c.dep_ == "obj" and art.label_at(c) in {"GPE", "LOC"} for c in tok.children):
             return None  # « des migrants ont rejoint l'Italie », « a quitté Bamako »: a journey
@@ -1592,6 +1656,12 @@ def _relation(att: _Attachment, entity_start: int) -> str | None:
 def _role(event: _Event, rel: str, label: str, via: str, kind: str) -> str | None:
     t = event.type
     person, org, place = label == "PER", label == "ORG", label in {"GPE", "LOC"}
+    if t == "MEMBERSHIP" and event.lemma in _DECIDED_BY_THE_BODY and kind == "verb":
+        # « l'UA a suspendu le Mali », « le Mali a été suspendu par l'UA »: the body decides, the state is the member
+        if rel in {"SUBJ", "AGENT"} and org:
+            return "organisation"
+        if rel == "OBJ" and (place or org):
+            return "actor"
     if label == "MISC":
         launched = rel in {"OBJ", "PASS"} and t in {"FOUNDING", "LAUNCH"}  # « le programme Safe Seas, lancé… »
         return "organisation" if rel == "FRAME" or launched or (rel == "OBJ" and t == "MEMBERSHIP") else None
@@ -2335,6 +2405,7 @@ def _occasion_event(art: _Article, events: list[_Event], event: _Event) -> _Even
 # An article reporting a visit, a meeting, a launch or a signing tells what was said, signed and
 # discussed there: an undated statement, talk or signature after it took place on its day (not on
 # the day of publication). Not after an attack or an arrest: reactions to those come later.
+_DECIDED_BY_THE_BODY = frozenset({"suspendre", "réintégrer", "admettre"})
 _STATEMENT_NOUNS = _words("communiqué déclaration discours message lettre allocution tweet publication")
 _GATHERINGS = frozenset({"MEETING", "VISIT", "EXERCISE"})
 _STORY_OCCASIONS = frozenset({"VISIT", "MEETING", "LAUNCH", "FOUNDING", "AGREEMENT", "EXERCISE", "MEMBERSHIP"})
