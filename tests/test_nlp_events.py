@@ -1205,3 +1205,11 @@ def test_a_body_suspends_or_reinstates_a_member(text, names, expected):
 def test_more_verbs_of_membership_condemnation_founding_support_and_talks(text, names, expected):
     _, _, found = extract(text, names, [("mardi", "2024-03-12")])
     assert [e.type for e in found if e.type != "ATTACK"] == expected
+
+
+def test_le_cema_is_the_general_named_before():
+    text = "Le général Thierry Burkhard est arrivé lundi à Abidjan. Mardi, le CEMA s'est rendu à Port-Bouët."
+    names = [("Thierry Burkhard", "PER"), ("Abidjan", "GPE"), ("Port-Bouët", "GPE")]
+    entities, _, found = extract(text, names, [("lundi", "2024-03-11"), ("Mardi", "2024-03-12")])
+    visits = [e for e in found if e.trigger_text == "rendu"]
+    assert len(visits) == 1 and ("actor", "Thierry Burkhard") in args(visits[0], entities)

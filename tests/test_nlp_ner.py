@@ -425,3 +425,18 @@ def test_the_towns_of_the_regions_vigie_follows_are_in_the_gazetteer(nlp):
     assert find(spans_of(nlp, text), "Tamale").label == "GPE"
     # a town that is also a word or a name elsewhere is left to the model
     assert not ner.gazetteer_names("La sonde Rosetta a atteint la comète.")
+
+
+def test_a_body_written_in_lower_case_before_its_acronym_is_one_organisation(nlp):
+    text = "L'enquête a été confiée au service central de renseignement criminel (SCRC). Le SCRC a saisi des armes."
+    spans = spans_of(nlp, text)
+    body = find(spans, "service central de renseignement criminel")
+    assert body.label == "ORG"
+    assert {s.group for s in spans if s.text == "SCRC"} == {body.group}
+    # an acronym the words before do not spell, or of no body, adds nothing
+    assert not spans_of(nlp, "Le taux de croissance du produit intérieur brut (PIB) a baissé.")
+
+
+def test_a_title_written_as_an_acronym_is_no_organisation(nlp):
+    text = "Le général Thierry Burkhard est arrivé lundi. Mardi, le CEMA s'est rendu au camp de Port-Bouët."
+    assert "CEMA" not in texts(spans_of(nlp, text))

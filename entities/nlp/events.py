@@ -166,6 +166,8 @@ PERSON_NOUNS = _words(
     "complice commanditaire espion agent secrétaire directeur directrice commissaire roi émir premier "
     "cheikh prince princesse souverain reine monarque sultan sm majesté altesse"
 )
+# « le CEMA s'est rendu au camp… » (chef d'état-major des armées): titles written as acronyms
+PERSON_NOUNS |= _words("cema cemat cemm cemaa cemga pdg")
 # Nouns that stand for the body or country they are « de »: « les ministres de France »,
 # « les forces de la Garde civile », « le gouvernement du Mali ».
 GROUP_NOUNS = PERSON_NOUNS | _words(

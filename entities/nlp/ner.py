@@ -384,6 +384,7 @@ def fix_entities(doc: Doc) -> Doc:
     mentions = _merge_forces(mentions, [s for s in ruler_spans if s.label_ in (SECURITY_FORCE, AREA)])
     mentions = _add_addressed_persons(mentions, [s for s in ruler_spans if s.label_ == ADDRESSED])
     mentions = _add_acronyms(doc, mentions)
+    mentions = _add_lowercase_long_forms(doc, mentions)
     mentions = _resolve_anaphors(doc, mentions, [s for s in ruler_spans if s.label_ == ANAPHOR], lexicon)
     mentions = _refer_back_to_bodies(doc, mentions)
     mentions = _repeat_names(doc, mentions)
@@ -880,6 +881,42 @@ def _add_acronyms(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
     if added:
         mentions = sorted([*mentions, *added], key=lambda m: m.start)
     return mentions
+
+
+def _initials_spell(acronym: str, words: list[str]) -> bool:
+    """« police judiciaire fédérale » spells « PJF »: the content words' initials are the acronym."""
+    content = [w for w in words if w.lower() not in ACRONYM_SKIP and w[:1].isalpha()]
+    initials = "".join(unicodedata.normalize("NFD", w[0])[0].lower() for w in content)
+    return len(content) >= 2 and initials == acronym.lower()
+
+
+def _add_lowercase_long_forms(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
+    """« la police judiciaire fédérale (PJF) », « la direction générale de la sécurité extérieure
+    (DGSE) »: a body's name written in lower case before its acronym, which the model misses."""
+    taken = {i for m in mentions for i in range(m.start, m.end)}
+    added: list[_Mention] = []
+    for k in range(2, len(doc) - 1):
+        if doc[k - 1].text != "(" or doc[k + 1].text != ")" or not _looks_like_acronym(doc[k].text):
+            continue
+        end = k - 1  # the long form ends before the bracket
+        if end - 1 in taken:
+            continue
+        for start in range(max(0, end - 10), end - 1):
+            if doc[start].lower_ not in ORG_HEADS or any(i in taken for i in range(start, end)):
+                continue
+            if any(t.is_punct or t.is_space for t in doc[start:end]):
+                continue
+            if _initials_spell(doc[k].text, [t.text for t in doc[start:end]]):
+                long_form = _Mention(start, end, "ORG", "rule", "", CONF_ACRONYM)
+                short = next((m for m in mentions if m.start == k), None)
+                if short is None:
+                    short = _Mention(k, k + 1, "ORG", "rule", "", CONF_ACRONYM)
+                    added.append(short)
+                short.label = "ORG"
+                long_form.links.append(k)
+                added.append(long_form)
+                break
+    return sorted([*mentions, *added], key=lambda m: m.start) if added else mentions
 
 
 def _resolve_anaphors(doc: Doc, mentions: list[_Mention], anaphors: list[Span], lexicon: Lexicon) -> list[_Mention]:
