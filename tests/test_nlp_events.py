@@ -1213,3 +1213,8 @@ def test_le_cema_is_the_general_named_before():
     entities, _, found = extract(text, names, [("lundi", "2024-03-11"), ("Mardi", "2024-03-12")])
     visits = [e for e in found if e.trigger_text == "rendu"]
     assert len(visits) == 1 and ("actor", "Thierry Burkhard") in args(visits[0], entities)
+
+
+def test_a_meeting_announced_as_the_next_one_has_not_happened():
+    text = "La prochaine réunion des ministres de l'Intérieur se tiendra l'an prochain à Mascate."
+    assert not extract(text, [("Mascate", "GPE")])[2]

@@ -888,9 +888,9 @@ def _verb_type(art: _Article, tok: Token, reflexive: bool, special: str | None) 
             return None  # « a lancé une opération conjointe »: the noun is the event
         if tok.dep_ == "acl" and _bare_participle(tok) and _lemma(tok.head) in LAUNCH_OBJECTS:
             return kind  # « le programme, lancé en 2019 par Interpol, forme… »: the noun is what was launched
-        if _inserted(tok) and (before := _entity_before_comma(art, tok)) is not None:
-            # « au Dialogue méditerranéen, lancé un an plus tôt »
-            return kind if art.entities[before].label in {"ORG", "MISC"} else None
+        before = _entity_before_comma(art, tok) if _inserted(tok) else None
+        if before is not None and art.entities[before].label in {"ORG", "MISC"}:
+            return kind  # « au Dialogue méditerranéen, lancé un an plus tôt »
         return kind if obj_lemmas & LAUNCH_OBJECTS else None
     if lemma == "exploser":
         subjects = {_lemma(c) for c in tok.children if c.dep_.startswith("nsubj")}
@@ -957,6 +957,8 @@ def _noun_ok(art: _Article, tok: Token, kind: str) -> bool:
         return False  # « ces manœuvres »: already reported
     if any(c.lower_ in {"tel", "telle", "tels", "telles"} for c in children):
         return False  # « de telles attaques »: talk about attacks in general
+    if any(c.dep_ == "amod" and _lemma(c) in {"prochain", "futur"} for c in children):
+        return False  # « la prochaine réunion se tiendra à Mascate »: announced, not happened
     entity = art.entity_at(tok)
     if entity != -1 and not (art.entities[entity].label == "MISC" and kind in {"MEETING", "EXERCISE"}):
         return False  # « Conseil », « Fondation X », « Accord de Paris » as names
