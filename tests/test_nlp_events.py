@@ -1218,3 +1218,20 @@ def test_le_cema_is_the_general_named_before():
 def test_a_meeting_announced_as_the_next_one_has_not_happened():
     text = "La prochaine réunion des ministres de l'Intérieur se tiendra l'an prochain à Mascate."
     assert not extract(text, [("Mascate", "GPE")])[2]
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        ("Deux attaques ont visé des postes de l'armée près de Ménaka.", [("Ménaka", "GPE")], ["ATTACK"]),
+        ("De telles attaques sont fréquentes près de Ménaka.", [("Ménaka", "GPE")], []),
+        ("Les jihadistes ont lancé mardi une offensive contre Mopti.", [("Mopti", "GPE")], ["ATTACK"]),
+        ("Le Maroc a lancé mardi une offensive diplomatique en Afrique.", [("Maroc", "GPE"), ("Afrique", "LOC")], []),
+        ("Des hommes armés ont ouvert le feu mardi sur des fidèles à Kaya.", [("Kaya", "GPE")], ["ATTACK"]),
+        ("Le magasin a ouvert mardi à Kaya.", [("Kaya", "GPE")], []),
+    ],
+)
+def test_counted_attacks_offensives_and_opening_fire(text, names, expected):
+    dates = [("mardi", "2024-03-12")] if "mardi" in text else []
+    _, _, found = extract(text, names, dates)
+    assert [e.type for e in found] == expected

@@ -102,7 +102,7 @@ NOUN_TRIGGERS = _by_type(
         "LAUNCH": "lancement inauguration",
         "EXERCISE": "exercice manœuvre manoeuvre",
         "ATTACK": "attaque attentat frappe bombardement embuscade assaut assassinat raid fusillade tuerie massacre "
-        "explosion "
+        "explosion offensive "
         "attentat-suicide attentats-suicides attaque-suicide attaques-suicides",
         "CONDEMNATION": "condamnation",
         "ARREST": "arrestation interpellation démantèlement saisie capture extradition coup",
@@ -316,6 +316,8 @@ class _TriggerWords:
     membre: int
     exploser: int
     faire: int
+    ouvrir: int
+    feu: int
 
 
 _TRIGGER_WORDS: dict[int, _TriggerWords] = {}
@@ -341,6 +343,8 @@ def _trigger_words(vocab: Vocab) -> _TriggerWords:
             membre=add("membre"),
             exploser=add("exploser"),
             faire=add("faire"),
+            ouvrir=add("ouvrir"),
+            feu=add("feu"),
         )
         _TRIGGER_WORDS[id(vocab)] = entry
     return entry
@@ -354,6 +358,7 @@ def _match_triggers(doc: Doc) -> list[tuple[str, tuple[int, ...]]]:
     - HOMMAGE: « rendre » with a child « hommage » (« a rendu un vibrant hommage »).
     - DEVENIR_MEMBRE: « devenir » with « membre » anywhere below it (often hung under a date word).
     - FAIRE_EXPLOSER: « exploser » with a child « faire » (« s'est fait exploser »).
+    - OUVRIR_FEU: « ouvrir » with a child « feu » (« ont ouvert le feu sur des fidèles »).
     - FRONTED_*: « Réunis à… », « Reçu par… », « Créée en… » opening a sentence (the tagger
       often takes the fronted participle for a name).
     """
@@ -376,6 +381,7 @@ def _match_triggers(doc: Doc) -> list[tuple[str, tuple[int, ...]]]:
         ("HOMMAGE", words.rendre, words.hommage, False),
         ("DEVENIR_MEMBRE", words.devenir, words.membre, True),
         ("FAIRE_EXPLOSER", words.exploser, words.faire, False),
+        ("OUVRIR_FEU", words.ouvrir, words.feu, False),
     ):
         for i in np.flatnonzero(lemmas == head).tolist():
             token = doc[i]
@@ -1004,6 +1010,10 @@ def _noun_ok(art: _Article, tok: Token, kind: str) -> bool:
         return bool({_lemma(t) for t in tok.subtree} & SEIZURE_OBJECTS)
     if lemma == "coup":
         return any(_lemma(c) == "filet" for c in children)  # « un vaste coup de filet antiterroriste »
+    if lemma == "offensive":
+        # « l'offensive jihadiste contre Mopti », not « une offensive diplomatique » or « de charme »
+        figurative = {"diplomatique", "commercial", "commerciale", "charme", "médiatique", "politique", "juridique"}
+        return not ({_lemma(c) for c in children} | {c.lower_ for c in children}) & figurative
     if lemma == "explosion":
         # « l'explosion d'une voiture piégée », « une explosion a fait douze morts »; not a demographic one
         what = any(_lemma(c) in EXPLOSION_SUBJECTS for c in children if _case_of(c) == "de")
@@ -1042,8 +1052,8 @@ def _find_triggers(art: _Article) -> list[_Event]:
             reflexive.add(tokens[0])
         elif name == "HOMMAGE":
             special[tokens[0]] = "PRAISE"
-        elif name == "FAIRE_EXPLOSER":
-            special[tokens[0]] = "ATTACK"
+        elif name == "FAIRE_EXPLOSER" or (name == "OUVRIR_FEU" and not _negated(doc[tokens[0]])):
+            special[tokens[0]] = "ATTACK"  # « s'est fait exploser », « ont ouvert le feu sur »
         elif name == "DEVENIR_MEMBRE" and not _negated(doc[tokens[0]]) and art.governor(doc[tokens[1]]).i == tokens[0]:
             special[tokens[0]] = "MEMBERSHIP"
             member_of[tokens[0]] = tokens[1]
@@ -2570,8 +2580,11 @@ def _keep(event: _Event, arguments: tuple[EventArgument, ...], earlier_types: se
             return True  # « les participants ont condamné l'attaque »: what is condemned is itself an event
         return event.type in _BARE_VERBS_OK or (event.date is not None and not event.inherited_date)
     if event.lemma in STRONG_NOUNS:
-        if event.trigger.morph.get("Number") == ["Plur"] and event.date is None:
-            return False  # « de telles attaques », « les attentats »: talk about attacks in general
+        counted = any(c.dep_ == "nummod" and c.lower_ in _NUMBERS for c in event.trigger.children)
+        if event.trigger.morph.get("Number") == ["Plur"] and event.date is None and not counted:
+            # « de telles attaques », « les attentats »: talk about attacks in general; « deux
+            # attaques ont visé des postes » are two told ones
+            return False
         definite = any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in event.trigger.children)
         return not (definite and event.type in earlier_types and event.date is None)  # « l'attaque » again
     if event.lemma in WEAK_TRIGGERS:
