@@ -10,6 +10,9 @@ import pytest
 
 spacy = pytest.importorskip("spacy")
 
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
 from entities.nlp import ner  # noqa: E402
 from entities.nlp.types import LABELS, EntitySpan  # noqa: E402
 
@@ -440,3 +443,51 @@ def test_a_body_written_in_lower_case_before_its_acronym_is_one_organisation(nlp
 def test_a_title_written_as_an_acronym_is_no_organisation(nlp):
     text = "Le général Thierry Burkhard est arrivé lundi. Mardi, le CEMA s'est rendu au camp de Port-Bouët."
     assert "CEMA" not in texts(spans_of(nlp, text))
+
+
+_FRAGMENTS = [
+    "la Mission de transition de l'UA",
+    "en",
+    "au",
+    "Somalie",
+    "Mali",
+    "(ATMIS)",
+    "(EFS)",
+    "(PJF)",
+    "(",
+    ")",
+    "la police judiciaire fédérale",
+    "le service central de renseignement criminel",
+    "(SCRC)",
+    "Éléments français",
+    "l'exercice",
+    "«",
+    "»",
+    "Sécurité du Golfe arabe 4",
+    "la katiba",
+    "Okba Ibn Nafaa",
+    "M.",
+    "Al-Menfi",
+    "Mohamed el-Menfi",
+    "le CEMA",
+    "sous-secrétaire d'État américaine",
+    ",",
+    "et",
+    "a rencontré",
+    "Tamale",
+    ".",
+]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(_FRAGMENTS), min_size=1, max_size=14))
+def test_entity_spans_never_overlap_whatever_the_fragments(nlp, words):
+    text = " ".join(words)
+    spans = spans_of(nlp, text)  # a failing pass would raise here (spaCy refuses overlapping ents)
+    for left, right in zip(spans, spans[1:], strict=False):
+        assert left.end <= right.start
+
+
+def test_overlapping_mentions_keep_the_first_and_longer():
+    kept = ner._without_overlaps([ner._Mention(2, 4, "ORG", "rule"), ner._Mention(1, 5, "ORG", "model")])
+    assert [(m.start, m.end) for m in kept] == [(1, 5)]

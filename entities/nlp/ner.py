@@ -390,6 +390,7 @@ def fix_entities(doc: Doc) -> Doc:
     mentions = _repeat_names(doc, mentions)
     mentions = _polish_edges(doc, mentions)
     mentions = _join_placed_bodies(doc, mentions)
+    mentions = _without_overlaps(mentions)
     _harmonise_labels(doc, mentions, lexicon)
     result = _build_spans(doc, mentions, lexicon)
     doc.ents = [Span(doc, m.start, m.end, label=m.label) for m in mentions]
@@ -894,10 +895,13 @@ def _add_lowercase_long_forms(doc: Doc, mentions: list[_Mention]) -> list[_Menti
     """« la police judiciaire fédérale (PJF) », « la direction générale de la sécurité extérieure
     (DGSE) »: a body's name written in lower case before its acronym, which the model misses."""
     taken = {i for m in mentions for i in range(m.start, m.end)}
+    exact = {m.start for m in mentions if m.end == m.start + 1}
     added: list[_Mention] = []
     for k in range(2, len(doc) - 1):
         if doc[k - 1].text != "(" or doc[k + 1].text != ")" or not _looks_like_acronym(doc[k].text):
             continue
+        if k in taken and k not in exact:
+            continue  # the acronym is inside a longer mention
         end = k - 1  # the long form ends before the bracket
         if end - 1 in taken:
             continue
@@ -908,13 +912,15 @@ def _add_lowercase_long_forms(doc: Doc, mentions: list[_Mention]) -> list[_Menti
                 continue
             if _initials_spell(doc[k].text, [t.text for t in doc[start:end]]):
                 long_form = _Mention(start, end, "ORG", "rule", "", CONF_ACRONYM)
-                short = next((m for m in mentions if m.start == k), None)
+                short = next((m for m in [*mentions, *added] if m.start == k), None)
                 if short is None:
                     short = _Mention(k, k + 1, "ORG", "rule", "", CONF_ACRONYM)
                     added.append(short)
                 short.label = "ORG"
                 long_form.links.append(k)
                 added.append(long_form)
+                taken.update(range(start, end))
+                taken.add(k)
                 break
     return sorted([*mentions, *added], key=lambda m: m.start) if added else mentions
 
@@ -1069,6 +1075,17 @@ def _polish_edges(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
     return out
 
 
+def _without_overlaps(mentions: list[_Mention]) -> list[_Mention]:
+    """Mentions never overlap (an entity span is one name): should two passes ever disagree, the one
+    that starts first (the longer at equal starts) wins, rather than the whole article failing."""
+    out: list[_Mention] = []
+    for m in sorted(mentions, key=lambda m: (m.start, -(m.end - m.start))):
+        if out and m.start < out[-1].end:
+            continue
+        out.append(m)
+    return out
+
+
 _PLACING_WORDS = _words("en au aux à")
 
 
@@ -1095,8 +1112,12 @@ def _join_placed_bodies(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
             and _looks_like_acronym(acronym := doc[place.end + 1].text)
             and acronym[0].isupper()
         ):
-            joined = _Mention(m.start, place.end, "ORG", m.source, "", m.confidence, list(m.links))
             short = by_start.get(place.end + 1)
+            if short is not None and short.end != place.end + 2:
+                out.append(m)  # the acronym is part of a longer mention: leave both as they are
+                i += 1
+                continue
+            joined = _Mention(m.start, place.end, "ORG", m.source, "", m.confidence, list(m.links))
             if short is None:
                 short = _Mention(place.end + 1, place.end + 2, "ORG", "rule", "", CONF_ACRONYM)
                 added.append(short)
