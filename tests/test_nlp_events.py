@@ -1235,3 +1235,13 @@ def test_counted_attacks_offensives_and_opening_fire(text, names, expected):
     dates = [("mardi", "2024-03-12")] if "mardi" in text else []
     _, _, found = extract(text, names, dates)
     assert [e.type for e in found] == expected
+
+
+def test_what_an_operation_made_possible_was_done_by_those_who_led_it():
+    text = (
+        "Une opération conjointe menée par la DGST et la Police nationale espagnole a permis mardi le "
+        "démantèlement d'une cellule terroriste."
+    )
+    names = [("DGST", "ORG"), ("Police nationale espagnole", "ORG")]
+    entities, _, found = extract(text, names, [("mardi", "2024-03-12")])
+    assert {("actor", "DGST"), ("actor", "Police nationale espagnole")} <= args(one(found, "ARREST"), entities)

@@ -1820,6 +1820,28 @@ def _collect_arguments(art: _Article, events: list[_Event], anchors: dict[int, l
             _member_of(art, event)
     _inserted_participles(art, events)
     _resolve_referring_subjects(art, events)
+    _outcomes_of_operations(events)
+
+
+# « Une opération conjointe menée par la DGST et la Police nationale a permis le démantèlement
+# d'une cellule »: what an operation made possible was done by those who led it.
+_OUTCOME_VERBS = _words("permettre aboutir conduire déboucher")
+
+
+def _outcomes_of_operations(events: list[_Event]) -> None:
+    by_trigger = {e.trigger.i: e for e in events}
+    for event in events:
+        if event.type not in {"ARREST", "ATTACK", "FOUNDING", "LAUNCH", "AGREEMENT"}:
+            continue
+        verb = event.trigger.head
+        if event.trigger.dep_ not in {"obj", "obl:arg"} or _lemma(verb) not in _OUTCOME_VERBS:
+            continue
+        cause = next((by_trigger[c.i] for c in verb.children if c.dep_ == "nsubj" and c.i in by_trigger), None)
+        if cause is None or cause is event or _has_role(event, "actor"):
+            continue
+        for role, index, _rel in list(cause.raw):
+            if role in {"actor", "participant"} and not any(r[1] == index for r in event.raw):
+                event.raw.append(("actor", index, "CAUSE"))
 
 
 # -- 3b. subjects that refer back ------------------------------------------------------------------
