@@ -1245,3 +1245,13 @@ def test_what_an_operation_made_possible_was_done_by_those_who_led_it():
     names = [("DGST", "ORG"), ("Police nationale espagnole", "ORG")]
     entities, _, found = extract(text, names, [("mardi", "2024-03-12")])
     assert {("actor", "DGST"), ("actor", "Police nationale espagnole")} <= args(one(found, "ARREST"), entities)
+
+
+def test_les_manoeuvres_name_the_exercise_told_just_before_again():
+    text = (
+        "Les forces du CCG ont achevé mercredi au Koweït l'exercice conjoint « Sécurité du Golfe arabe 4 ». "
+        "Les manœuvres, organisées sous l'égide du secrétariat général du CCG, simulaient des attaques."
+    )
+    names = [("CCG", "ORG"), ("Koweït", "GPE")]
+    _, _, found = extract(text, names, [("mercredi", "2024-03-13")])
+    assert [e.trigger_text for e in found if e.type == "EXERCISE"] == ["exercice"]

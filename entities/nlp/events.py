@@ -2560,8 +2560,8 @@ def _repeats(event: _Event) -> bool:
     """« l'attaque », « cette réunion », without a date of its own: the event told just before, again."""
     if event.kind != "noun" or event.historical or (event.date is not None and not event.inherited_date):
         return False
-    if event.trigger.morph.get("Number") == ["Plur"]:
-        return False
+    if event.trigger.morph.get("Number") == ["Plur"] and event.lemma not in {"manœuvre", "manoeuvre"}:
+        return False  # (« les manœuvres » is how one exercise is named again)
     if any(c.dep_ == "det" and c.lower_ in _DEFINITE | _DEMONSTRATIVES for c in event.trigger.children):
         return True
     # « ont condamné mercredi une “attaque lâche” »: what a reaction is about is the event told
