@@ -1255,3 +1255,12 @@ def test_les_manoeuvres_name_the_exercise_told_just_before_again():
     names = [("CCG", "ORG"), ("Koweït", "GPE")]
     _, _, found = extract(text, names, [("mercredi", "2024-03-13")])
     assert [e.trigger_text for e in found if e.type == "EXERCISE"] == ["exercice"]
+
+
+def test_an_assault_rifle_is_no_assault():
+    text = "Le réseau aurait écoulé mardi plusieurs dizaines de fusils d'assaut à Anvers."
+    _, _, found = extract(text, [("Anvers", "GPE")], [("mardi", "2024-03-12")])
+    assert not [e for e in found if e.type == "ATTACK"]
+    text = "Un hélicoptère d'attaque a été livré mardi à Anvers."
+    _, _, found = extract(text, [("Anvers", "GPE")], [("mardi", "2024-03-12")])
+    assert not [e for e in found if e.type == "ATTACK"]

@@ -1030,6 +1030,8 @@ def _noun_ok(art: _Article, tok: Token, kind: str) -> bool:
         return any(art.personish(c) for c in children if _case_of(c) == "de")
     if lemma == "condamnation":
         return not any(_case_of(c) == "à" and _lemma(c) in JUDICIAL for c in children)
+    if kind == "ATTACK" and tok.dep_ == "nmod" and _case_of(tok) == "de" and _lemma(tok.head) in WEAPON_NOUNS:
+        return False  # « des fusils d'assaut », « un hélicoptère d'attaque »: a kind of weapon
     # « un assassinat politique » said of a court summons
     return not (kind == "ATTACK" and child_lemmas & {"verbal", "politique", "médiatique", "personnel", "judiciaire"})
 
@@ -2442,6 +2444,7 @@ def _occasion_event(art: _Article, events: list[_Event], event: _Event) -> _Even
 # discussed there: an undated statement, talk or signature after it took place on its day (not on
 # the day of publication). Not after an attack or an arrest: reactions to those come later.
 _DECIDED_BY_THE_BODY = frozenset({"suspendre", "réintégrer", "admettre"})
+WEAPON_NOUNS = _words("fusil arme char hélicoptère drone avion navire sous-marin véhicule canon sous-marins")
 _STATEMENT_NOUNS = _words("communiqué déclaration discours message lettre allocution tweet publication")
 _GATHERINGS = frozenset({"MEETING", "VISIT", "EXERCISE"})
 _STORY_OCCASIONS = frozenset({"VISIT", "MEETING", "LAUNCH", "FOUNDING", "AGREEMENT", "EXERCISE", "MEMBERSHIP"})
