@@ -1264,3 +1264,13 @@ def test_an_assault_rifle_is_no_assault():
     text = "Un hélicoptère d'attaque a été livré mardi à Anvers."
     _, _, found = extract(text, [("Anvers", "GPE")], [("mardi", "2024-03-12")])
     assert not [e for e in found if e.type == "ATTACK"]
+
+
+def test_attacks_as_a_series_are_no_event_but_one_told_after_them_is():
+    text = (
+        "Le nord du Bénin est la cible d'attaques répétées depuis 2021. Le 8 février 2022, une embuscade dans "
+        "le nord-est du pays avait coûté la vie à neuf personnes."
+    )
+    dates = [("2021", "2021", "year"), ("Le 8 février 2022", "2022-02-08")]
+    _, _, found = extract(text, [("Bénin", "GPE")], dates)
+    assert [e.trigger_text for e in found if e.type == "ATTACK"] == ["embuscade"]

@@ -2590,7 +2590,23 @@ def _merged_arguments(
     return tuple(sorted((*first, *extra), key=lambda a: (_ROLE_ORDER.index(a.role), art.entities[a.entity].start)))
 
 
-def _keep(event: _Event, arguments: tuple[EventArgument, ...], earlier_types: set[str]) -> bool:
+_SERIES_WORDS = _words(
+    "répété répétée répétés répétées multiple multiples nombreux nombreuses incessant incessante "
+    "incessants incessantes récurrent récurrente récurrents récurrentes fréquent fréquents fréquentes"
+)
+
+
+def _a_series(art: _Article, event: _Event) -> bool:
+    """« des attaques répétées », « les attentats … depuis 2021 »: attacks as a series, not one told."""
+    if any(c.lower_ in _SERIES_WORDS for c in event.trigger.children):
+        return True
+    if event.date is None or art.date_spans[event.date] is None:
+        return False
+    span = art.date_spans[event.date]
+    return span.start > 0 and art.doc[span.start - 1].lower_ == "depuis"
+
+
+def _keep(art: _Article, event: _Event, arguments: tuple[EventArgument, ...], earlier_types: set[str]) -> bool:
     """Precision first: an event nobody and nothing is attached to is kept only when it is news on its own."""
     if event.lemma in _RELATION_NOUNS and not _carried(event):
         # « la coopération entre la France et le Maroc a permis… »: a standing relation, no event
@@ -2606,7 +2622,10 @@ def _keep(event: _Event, arguments: tuple[EventArgument, ...], earlier_types: se
         return event.type in _BARE_VERBS_OK or (event.date is not None and not event.inherited_date)
     if event.lemma in STRONG_NOUNS:
         counted = any(c.dep_ == "nummod" and c.lower_ in _NUMBERS for c in event.trigger.children)
-        if event.trigger.morph.get("Number") == ["Plur"] and event.date is None and not counted:
+        plural = event.trigger.morph.get("Number") == ["Plur"]
+        if plural and not counted and _a_series(art, event):
+            return False  # « la cible d'attaques répétées depuis 2021 »: a state of things, no one attack
+        if plural and event.date is None and not counted:
             # « de telles attaques », « les attentats »: talk about attacks in general; « deux
             # attaques ont visé des postes » are two told ones
             return False
@@ -2649,7 +2668,7 @@ def find_events(
     for event in sorted(events, key=lambda e: e.trigger.i):
         arguments = _final_arguments(art, event)
         event.historical = _is_historical(art, event)
-        keep = _keep(event, arguments, earlier_types)
+        keep = _keep(art, event, arguments, earlier_types)
         earlier_types.add(event.type)
         if _repeats(event) and event.type in last_of_type:
             # « L'attaque a été revendiquée par les shebab »: what the text adds about the event
