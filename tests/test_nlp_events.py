@@ -1274,3 +1274,14 @@ def test_attacks_as_a_series_are_no_event_but_one_told_after_them_is():
     dates = [("2021", "2021", "year"), ("Le 8 février 2022", "2022-02-08")]
     _, _, found = extract(text, [("Bénin", "GPE")], dates)
     assert [e.trigger_text for e in found if e.type == "ATTACK"] == ["embuscade"]
+
+
+def test_a_fronted_creee_the_parser_hangs_as_a_complement_still_founds():
+    text = (
+        "Le Ghana a rejoint la coalition mardi.\n\nCréée en décembre 2015 à l'initiative de Mohammed ben Salmane, "
+        "alors vice-prince héritier et ministre de la Défense, la coalition compte parmi ses membres le Nigeria."
+    )
+    names = [("Ghana", "GPE"), ("Mohammed ben Salmane", "PER"), ("Nigeria", "GPE")]
+    entities, _, found = extract(text, names, [("mardi", "2024-03-12"), ("décembre 2015", "2015-12", "month")])
+    founded = one(found, "FOUNDING")
+    assert founded.date_value == "2015-12" and "Mohammed ben Salmane" in {n for _, n in args(founded, entities)}

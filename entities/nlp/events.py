@@ -293,6 +293,8 @@ _FRONTED_MEETING = _words("réunis réunies réuni réunie")
 # « Reçu par le président Kaïs Saïed, M. Piantedosi a… »: the one received is the main subject
 _FRONTED_RECEIVED = _words("reçu reçue reçus reçues accueilli accueillie accueillis")
 # « Créée en 2017, la force conjointe du G5 Sahel regroupe… »: what was created is the main subject
+# how the parser hangs a sentence-opening « Créée en 2015 par…, la coalition » (never a name's word)
+_FRONTED_CREE_DEPS = frozenset({"advcl", "acl", "ROOT", "amod", "obl:mod", "nmod", "dep"})
 _FRONTED_CREATED = _words("créé créée créés créées fondé fondée fondés fondées")
 
 
@@ -1064,7 +1066,7 @@ def _find_triggers(art: _Article) -> list[_Event]:
         ):
             special[tokens[0]] = "MEETING"
             fronted.add(tokens[0])
-        elif name == "FRONTED_CREE" and doc[tokens[0]].dep_ in {"advcl", "acl", "ROOT", "amod", "obl:mod"}:
+        elif name == "FRONTED_CREE" and doc[tokens[0]].dep_ in _FRONTED_CREE_DEPS:
             special[tokens[0]] = "FOUNDING"
             fronted.add(tokens[0])
     events: list[_Event] = []
