@@ -1285,3 +1285,14 @@ def test_a_fronted_creee_the_parser_hangs_as_a_complement_still_founds():
     entities, _, found = extract(text, names, [("mardi", "2024-03-12"), ("décembre 2015", "2015-12", "month")])
     founded = one(found, "FOUNDING")
     assert founded.date_value == "2015-12" and "Mohammed ben Salmane" in {n for _, n in args(founded, entities)}
+
+
+def test_a_body_inaugurated_is_founded_a_platform_inaugurated_is_launched():
+    text = "Les cours auront lieu à l'Académie internationale de Jacqueville, inaugurée le 10 juin 2021."
+    names = [("Académie internationale de Jacqueville", "ORG")]
+    entities, _, found = extract(text, names, [("le 10 juin 2021", "2021-06-10")])
+    assert [e.type for e in found] == ["FOUNDING"]
+    assert ("organisation", "Académie internationale de Jacqueville") in args(found[0], entities)
+    text = "Le ministre a inauguré mardi une plateforme de signalement des contenus terroristes."
+    _, _, found = extract(text, (), [("mardi", "2024-03-12")])
+    assert [e.type for e in found] == ["LAUNCH"]

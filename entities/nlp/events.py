@@ -889,6 +889,12 @@ def _verb_type(art: _Article, tok: Token, reflexive: bool, special: str | None) 
         if _inserted(tok) and (before := _entity_before_comma(art, tok)) is not None:
             return kind if art.entities[before].label in {"ORG", "MISC"} else None  # « l'AES, créée en 2023 »
         return kind if any(art.orgish(o) for o in objs) else None
+    if lemma == "inaugurer":
+        # « l'Académie internationale de lutte contre le terrorisme, inaugurée le 10 juin 2021 »: a body
+        # opened is founded; a programme or a platform inaugurated is launched
+        before = _entity_before_comma(art, tok) if _inserted(tok) else None
+        bodies = [o for o in objs if art.label_at(o) == "ORG"]
+        return "FOUNDING" if bodies or (before is not None and art.entities[before].label == "ORG") else kind
     if lemma == "lancer":
         if obj_lemmas & ATTACK_OBJECTS:
             return "ATTACK"
