@@ -35,7 +35,7 @@ from entities.models import (
     Role,
     Status,
 )
-from entities.nlp.ner import gazetteer_names, header_entity
+from entities.nlp.ner import gazetteer_forms, gazetteer_names, header_entity
 from entities.nlp.normalize import name_key
 from entities.nlp.types import EventArgument as ArgumentSpan
 from entities.nlp.types import ExtractionResult
@@ -395,6 +395,10 @@ def _as_named_in_body(plan: _Plan) -> None:
     for index, h in enumerate(plan.header):
         key, named = name_key(h.name), bodies.get(h.label, {})
         same = [c for c, keys in named.items() if key in keys]
+        if not same:
+            # « Guardia Civil » in the headline, « la Garde civile » in the text: one entry of the gazetteer
+            other_keys = {name_key(f) for f in gazetteer_forms(h.name)}
+            same = [c for c, keys in named.items() if keys & other_keys]
         longer = [c for c, keys in named.items() if any(k.startswith(f"{key} ") for k in keys)]
         chosen = same or (longer if len(longer) == 1 else [])
         if chosen and chosen[0] != h.name:

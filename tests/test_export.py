@@ -178,3 +178,19 @@ def test_a_headline_name_the_body_gives_in_full_or_as_an_alias_is_the_body_entit
     )  # fmt: skip
     facts = store_and_export(article, result, tmp_path)
     assert sorted(e["name"] for e in facts["entities"]) == ["Gendarmerie royale marocaine", "Guardia Civil"]
+
+
+def test_a_headline_name_and_a_body_name_of_one_gazetteer_entry_are_one_entity(owner, tmp_path):
+    raw = (
+        "La Guardia Civil relance les patrouilles mixtes dans le détroit\n\n"
+        "Des patrouilles de la Garde civile ont repris dimanche dans le détroit de Gibraltar."
+    )
+    article = article_services.article_create_from_paste(actor=owner, text=raw).article
+    garde = article.text.index("Garde civile")
+    # the body's name as the model found it, without the gazetteer's canonical name
+    result = ExtractionResult(
+        pipeline_version="test",
+        entities=[EntitySpan(garde, garde + 12, "Garde civile", "ORG", 0.9, 0, "Garde civile")],
+    )
+    facts = store_and_export(article, result, tmp_path)
+    assert [e["name"] for e in facts["entities"]] == ["Garde civile"]

@@ -491,3 +491,9 @@ def test_entity_spans_never_overlap_whatever_the_fragments(nlp, words):
 def test_overlapping_mentions_keep_the_first_and_longer():
     kept = ner._without_overlaps([ner._Mention(2, 4, "ORG", "rule"), ner._Mention(1, 5, "ORG", "model")])
     assert [(m.start, m.end) for m in kept] == [(1, 5)]
+
+
+def test_another_name_in_the_brackets_after_a_name_is_the_same_body(nlp):
+    text = "Les ministres du Conseil de coopération du Golfe (CCG, ou Gulf Cooperation Council) se sont réunis à Doha."
+    spans = spans_of(nlp, text)
+    assert find(spans, "Gulf Cooperation Council").group == find(spans, "Conseil de coopération du Golfe").group

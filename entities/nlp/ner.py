@@ -189,6 +189,14 @@ class Lexicon:
         """Entries by their stable key (built once, not per document)."""
         return {entry.key: entry for entry in self.names.values()}
 
+    @cached_property
+    def forms_of(self) -> dict[str, tuple[str, ...]]:
+        """Every surface form of each entry, by canonical name (« Guardia Civil » -> « Garde civile », …)."""
+        forms: dict[str, list[str]] = {}
+        for surface, entry in self.names.items():
+            forms.setdefault(entry.canonical, []).append(surface)
+        return {canonical: tuple(surfaces) for canonical, surfaces in forms.items()}
+
 
 def _data_lines(name: str) -> Iterable[str]:
     for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
@@ -308,6 +316,11 @@ def country_names() -> frozenset[str]:
     return frozenset(names)
 
 
+def gazetteer_forms(canonical: str) -> tuple[str, ...]:
+    """The gazetteer's other names for an entry given by its canonical name (empty if unknown)."""
+    return load_lexicon().forms_of.get(canonical, ())
+
+
 def header_entity(text: str, default_label: str) -> tuple[str, str] | None:
     """Name and label of a place or agency named in an article's header (« NOUAKCHOTT », « AFP »).
 
@@ -385,6 +398,7 @@ def fix_entities(doc: Doc) -> Doc:
     mentions = _add_addressed_persons(mentions, [s for s in ruler_spans if s.label_ == ADDRESSED])
     mentions = _add_acronyms(doc, mentions)
     mentions = _add_lowercase_long_forms(doc, mentions)
+    mentions = _link_bracketed_other_names(doc, mentions)
     mentions = _resolve_anaphors(doc, mentions, [s for s in ruler_spans if s.label_ == ANAPHOR], lexicon)
     mentions = _refer_back_to_bodies(doc, mentions)
     mentions = _repeat_names(doc, mentions)
@@ -881,6 +895,26 @@ def _add_acronyms(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
                 m.links.append(long_form.start)
     if added:
         mentions = sorted([*mentions, *added], key=lambda m: m.start)
+    return mentions
+
+
+def _link_bracketed_other_names(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
+    """« le Conseil de coopération du Golfe (CCG, ou Gulf Cooperation Council) », « … (en anglais
+    Gulf Cooperation Council) »: the name in the brackets is another name of the one before them."""
+    by_start = {m.start: m for m in mentions}
+    for m in mentions:
+        if m.end >= len(doc) or doc[m.end].text != "(":
+            continue
+        close = next((k for k in range(m.end + 1, min(len(doc), m.end + 14)) if doc[k].text == ")"), None)
+        if close is None:
+            continue
+        for k in range(m.end + 1, close):
+            other = by_start.get(k)
+            if other is None or other.label != m.label or other.end > close:
+                continue
+            before = [t.lower_ for t in doc[max(m.end + 1, k - 2) : k]]
+            if before[-1:] == ["ou"] or "anglais" in before:
+                m.links.append(other.start)
     return mentions
 
 
