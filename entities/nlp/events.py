@@ -581,8 +581,8 @@ def _repair_parse(doc: Doc) -> None:
         if tok.dep_ != "nsubj" or tok.pos_ != "NOUN" or not any(c.dep_ == "case" for c in tok.children):
             continue
         conjuncts = [c for c in tok.children if c.dep_ == "conj" and c.i > tok.i]
-        if not conjuncts or doc[conjuncts[0].i - 1].text != "," and doc[conjuncts[0].i - 2].text != ",":
-            continue
+        if not conjuncts or "," not in {t.text for t in doc[max(0, conjuncts[0].i - 2) : conjuncts[0].i]}:
+            continue  # the names come after a comma (« …, le Mali, … »)
         verb, subject = tok.head, conjuncts[0]
         subject.head, subject.dep_ = verb, "nsubj"
         for other in conjuncts[1:]:
@@ -1956,17 +1956,7 @@ def _plural_antecedents(
     for other in sorted(events, key=lambda e: e.trigger.i, reverse=True):
         if other.trigger.i >= subject.i or other.trigger.i < first:
             continue
-        found: list[int] = []
-        groups: set[int] = set()
-        for role, index, _rel in other.raw:
-            ent = art.entities[index]
-            if (
-                role in {"actor", "participant", "counterpart"}
-                and _in_family(ent.label, family)
-                and ent.group not in groups
-            ):
-                groups.add(ent.group)
-                found.append(index)
+        found = _taking_part(art, other, family)
         if len(found) >= 2:
             if event is not None:
                 event.occasion = other
@@ -1977,15 +1967,8 @@ def _plural_antecedents(
     if count is None:
         return []
     for other in sorted(events, key=lambda e: e.trigger.i, reverse=True):
-        if other.trigger.i >= subject.i:
-            continue
-        them = {
-            art.entities[index].group: index
-            for role, index, _rel in other.raw
-            if role in {"actor", "participant", "counterpart"} and _in_family(art.entities[index].label, family)
-        }
-        if len(them) == count:
-            return sorted(them.values())
+        if other.trigger.i < subject.i and len(found := _taking_part(art, other, family)) == count:
+            return found
     named: list[int] = []
     groups: set[int] = set()
     start = art.doc[first].idx
@@ -1995,6 +1978,16 @@ def _plural_antecedents(
             groups.add(ent.group)
             named.append(index)
     return named[:count] if len(named) >= count else []
+
+
+def _taking_part(art: _Article, event: _Event, family: str) -> list[int]:
+    """The entities of ``family`` that act in, take part in or receive ``event``, one per entity."""
+    found: dict[int, int] = {}  # group -> first index
+    for role, index, _rel in event.raw:
+        ent = art.entities[index]
+        if role in {"actor", "participant", "counterpart"} and _in_family(ent.label, family):
+            found.setdefault(ent.group, index)
+    return list(found.values())
 
 
 def _count_of(subject: Token) -> int | None:
@@ -2452,7 +2445,7 @@ def _occasion_event(art: _Article, events: list[_Event], event: _Event) -> _Even
 # discussed there: an undated statement, talk or signature after it took place on its day (not on
 # the day of publication). Not after an attack or an arrest: reactions to those come later.
 _DECIDED_BY_THE_BODY = frozenset({"suspendre", "réintégrer", "admettre"})
-WEAPON_NOUNS = _words("fusil arme char hélicoptère drone avion navire sous-marin véhicule canon sous-marins")
+WEAPON_NOUNS = _words("fusil arme char hélicoptère drone avion navire sous-marin véhicule canon")
 _STATEMENT_NOUNS = _words("communiqué déclaration discours message lettre allocution tweet publication")
 _GATHERINGS = frozenset({"MEETING", "VISIT", "EXERCISE"})
 _STORY_OCCASIONS = frozenset({"VISIT", "MEETING", "LAUNCH", "FOUNDING", "AGREEMENT", "EXERCISE", "MEMBERSHIP"})

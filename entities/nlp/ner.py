@@ -868,6 +868,16 @@ def _acronym_fits(acronym: str, long_form: Span) -> bool:
     return acronym[0].lower() == first
 
 
+def _link_acronym(long_form: _Mention, at: int, short: _Mention | None, added: list[_Mention], key: str = "") -> None:
+    """Make the one-token acronym at ``at`` (``short``, or a new mention put in ``added``) a name
+    of ``long_form``, with its label."""
+    if short is None:
+        short = _Mention(at, at + 1, long_form.label, "rule", key, CONF_ACRONYM)
+        added.append(short)
+    short.label = long_form.label
+    long_form.links.append(at)
+
+
 def _add_acronyms(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
     """« Direction générale de la sécurité intérieure (DGSI) » and « DGSI (Direction ...) »: one thing."""
     by_start = {m.start: m for m in mentions}
@@ -877,12 +887,7 @@ def _add_acronyms(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
             continue
         inner = doc[m.end + 1]
         if m.end - m.start >= 2 and _looks_like_acronym(inner.text) and _acronym_fits(inner.text, doc[m.start : m.end]):
-            other = by_start.get(inner.i)
-            if other is None:
-                other = _Mention(inner.i, inner.i + 1, m.label, "rule", m.key, CONF_ACRONYM)
-                added.append(other)
-            other.label = m.label
-            m.links.append(other.start)
+            _link_acronym(m, inner.i, by_start.get(inner.i), added, key=m.key)
         elif m.end - m.start == 1 and _looks_like_acronym(m_text := doc[m.start].text):
             # « DGSI (Direction générale ...) »: the long form is a mention that starts after the bracket
             long_form = by_start.get(m.end + 1)
@@ -946,12 +951,7 @@ def _add_lowercase_long_forms(doc: Doc, mentions: list[_Mention]) -> list[_Menti
                 continue
             if _initials_spell(doc[k].text, [t.text for t in doc[start:end]]):
                 long_form = _Mention(start, end, "ORG", "rule", "", CONF_ACRONYM)
-                short = next((m for m in [*mentions, *added] if m.start == k), None)
-                if short is None:
-                    short = _Mention(k, k + 1, "ORG", "rule", "", CONF_ACRONYM)
-                    added.append(short)
-                short.label = "ORG"
-                long_form.links.append(k)
+                _link_acronym(long_form, k, next((m for m in [*mentions, *added] if m.start == k), None), added)
                 added.append(long_form)
                 taken.update(range(start, end))
                 taken.add(k)
@@ -1101,7 +1101,7 @@ def _polish_edges(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
         if quoted and m.end < len(doc) and doc[m.end].like_num and len(doc[m.end].text) == 4 and m.label != "PER":
             i += 1
             continue  # « Gorée 2024 », « African Lion 2024 »: an exercise's name
-        if m.label != "PER" and _in_quoted_operation_name(doc, m.start, m.end):
+        if m.label != "PER" and _in_quoted_exercise_name(doc, m.start, m.end):
             i += 1
             continue  # « l'exercice « Sécurité du Golfe arabe 4 » »: a word of the exercise's name
         out.append(m)
@@ -1152,25 +1152,21 @@ def _join_placed_bodies(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
                 i += 1
                 continue
             joined = _Mention(m.start, place.end, "ORG", m.source, "", m.confidence, list(m.links))
-            if short is None:
-                short = _Mention(place.end + 1, place.end + 2, "ORG", "rule", "", CONF_ACRONYM)
-                added.append(short)
-            short.label = "ORG"
-            joined.links.append(short.start)
+            _link_acronym(joined, place.end + 1, short, added)
             out.append(joined)
             i += 2
             continue
         out.append(m)
         i += 1
-    return sorted([*out, *added], key=lambda m: m.start) if added or len(out) != len(ordered) else ordered
+    return sorted([*out, *added], key=lambda m: m.start)
 
 
 # Nouns a quoted exercise name follows (« l'exercice « Sécurité du Golfe arabe 4 » »).
 EXERCISE_NOUNS = _words("exercice exercices manœuvres manoeuvres")
 
 
-def _in_quoted_operation_name(doc: Doc, start: int, end: int) -> bool:
-    """True when doc[start:end] lies inside « … » quotes opened right after an exercise or operation noun."""
+def _in_quoted_exercise_name(doc: Doc, start: int, end: int) -> bool:
+    """True when doc[start:end] lies inside « … » quotes opened right after an exercise noun."""
     opening = None
     for k in range(start - 1, max(-1, start - 8), -1):
         if doc[k].text in ("»", "”") or doc[k].is_sent_start and k < start - 1:
