@@ -67,6 +67,9 @@ class Entity(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.label})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("entities:entity", args=[self.pk])
+
 
 class HeaderEntity(models.Model):
     """An entity the article names in its header, which cleaning keeps out of the text.
@@ -181,13 +184,160 @@ class DateMention(models.Model):
         return f"{self.text} = {self.value}"
 
 
-class EventCluster(models.Model):
-    """The same real-world event reported by several articles (filled by cross-linking)."""
+class EntityKey(models.Model):
+    """A normalised form an entity is found again by, from any article (the linker's blocking index).
 
+    ``name``: its name's key; ``alias``: an alias, an acronym learnt from a text, another language's
+    name from the gazetteer; ``translit``: a person's spelling-blind name (« Abdelouahed » /
+    « Abdel Wahed »); ``token``: one distinctive word of the name (a person's surname), the block in
+    which fuzzy matching looks, so that linking never scans the whole table.
+    """
+
+    class Kind(models.TextChoices):
+        NAME = "name", "nom"
+        ALIAS = "alias", "alias"
+        TRANSLIT = "translit", "translittération"
+        TOKEN = "token", "mot du nom"
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="keys")
+    label = models.CharField(max_length=4, choices=Label.choices)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    key = models.CharField(max_length=300)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entity", "kind", "key"], name="unique_entity_key")]
+        indexes = [models.Index(fields=["key", "label"], name="entity_key_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key} -> {self.entity_id}"
+
+
+class EntityCandidate(models.Model):
+    """Two entities the linker thinks may be one, too unsure to merge them itself: the merge queue."""
+
+    left = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="+")
+    right = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    reason = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-score", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["left", "right"], name="unique_entity_candidate"),
+            models.CheckConstraint(condition=models.Q(left__lt=models.F("right")), name="entity_candidate_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.left_id} ~ {self.right_id} ({self.score:.2f})"
+
+
+class Judgement(models.Model):
+    """An analyst's word on two entities or two event clusters: the same, not the same, unsure.
+
+    Pairs are stored lower id first. A "not same" is never proposed again, by the linker or the
+    clustering; the latest judgement of a pair replaces the earlier one (the audit log keeps both).
+    """
+
+    class Verdict(models.TextChoices):
+        SAME = "same", "identiques"
+        NOT_SAME = "not_same", "différents"
+        UNSURE = "unsure", "incertain"
+
+    left_entity = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    right_entity = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    left_cluster = models.ForeignKey("EventCluster", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    right_cluster = models.ForeignKey("EventCluster", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    verdict = models.CharField(max_length=8, choices=Verdict.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["left_entity", "right_entity"],
+                condition=models.Q(left_entity__isnull=False),
+                name="unique_entity_judgement",
+            ),
+            models.UniqueConstraint(
+                fields=["left_cluster", "right_cluster"],
+                condition=models.Q(left_cluster__isnull=False),
+                name="unique_cluster_judgement",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        left_entity__isnull=False, right_entity__isnull=False, left_entity__lt=models.F("right_entity")
+                    )
+                    & models.Q(left_cluster__isnull=True, right_cluster__isnull=True)
+                )
+                | (
+                    models.Q(
+                        left_cluster__isnull=False,
+                        right_cluster__isnull=False,
+                        left_cluster__lt=models.F("right_cluster"),
+                    )
+                    & models.Q(left_entity__isnull=True, right_entity__isnull=True)
+                ),
+                name="judgement_one_ordered_pair",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_verdict_display()}"
+
+
+class EntityMerge(models.Model):
+    """One merge of ``source`` into ``target``, with every row it moved, so that it can be split back."""
+
+    source = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="merges_out")
+    target = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="merges_in")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # {"mentions": [ids], "arguments": [...], "roles": [...], "headers": [...], "locations": [...],
+    #  "keys": [...], "children": [...], "aliases_added": [...]}
+    moved = models.JSONField(default=dict)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"merge {self.source_id} -> {self.target_id}"
+
+
+class EventCluster(models.Model):
+    """The same real-world event reported by several articles.
+
+    The clustering makes it from its first event and attaches the reports it is sure of; an analyst
+    confirms, splits and merges clusters. ``type``, ``date_value`` and ``location`` are the
+    cluster's reference values (its first report's), against which later reports are compared.
+    """
+
+    class Status(models.TextChoices):
+        AUTO = "auto", "automatique"
+        CONFIRMED = "confirmed", "confirmé"
+
+    type = models.CharField(max_length=12, blank=True)
+    date_value = models.CharField(max_length=10, blank=True)
+    date_precision = models.CharField(max_length=5, blank=True)
+    location = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.AUTO)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["type", "date_value"], name="cluster_type_date")]
 
     def __str__(self) -> str:
         return f"cluster {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("clusters:detail", args=[self.pk])
 
 
 class Event(models.Model):
@@ -224,6 +374,8 @@ class Event(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUGGESTED, db_index=True)
     run = models.ForeignKey(ExtractionRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
     cluster = models.ForeignKey(EventCluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
+    # How sure the clustering was that this report belongs to its cluster (1.0: an analyst put it there).
+    cluster_score = models.FloatField(null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

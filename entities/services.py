@@ -23,6 +23,7 @@ from articles.bulk import insert_rows
 from articles.cleaning import copyright_holder, read_also_title
 from articles.models import Article
 from articles.services import articles_mark_extracted
+from entities.linking import Wanted, entities_resolve
 from entities.models import (
     DateMention,
     Entity,
@@ -414,12 +415,13 @@ def _store_header(plans: list[_Plan], runs: list[ExtractionRun]) -> None:
             (plan.item.article_id, h.field, h.text, h.entity_id, run.pk)
             for plan, run in zip(plans, runs, strict=True)
             for h in plan.header
+            if h.entity_id is not None
         ],
     )
 
 
 def _wanted_entities(result: ExtractionResult, needed: set[int]) -> tuple[dict, dict]:
-    """Per needed within-article group, its (label, name key); and per key, the name and aliases to create it with."""
+    """Per needed within-article group, its (label, name key); and per key, the entity to find or create."""
     groups: dict[int, tuple[str, str, set[str]]] = {}
     for span in result.entities:
         if span.group not in needed:
@@ -431,55 +433,45 @@ def _wanted_entities(result: ExtractionResult, needed: set[int]) -> tuple[dict, 
     for group, (name, label, aliases) in groups.items():
         if key := name_key(name):
             keys[group] = (label, key)
-            wanted[(label, key)] = (name, aliases)
+            wanted[(label, key)] = Wanted(label, key, name, aliases)
     return keys, wanted
 
 
 def entity_for_name(name: str, label: str) -> Entity | None:
-    """The entity a single name stands for, by the rule ``_link_entities`` applies to a whole batch:
-    the oldest unmerged entity of that label and name key, else a new one; None for a name without a key."""
+    """The entity a single name stands for, by the linker's rules (the one ``_link_entities`` applies to a
+    whole batch): an entity found again by its keys, else a new one; None for a name without a key."""
     key = name_key(name)
     if not key:
         return None
-    entity = Entity.objects.filter(label=label, key=key, merged_into=None).order_by("pk").first()
-    return entity or Entity.objects.create(name=name.strip()[:300], label=label, key=key[:300])
+    wanted = {(label, key): Wanted(label, key, name.strip()[:300])}
+    return Entity.objects.get(pk=entities_resolve(wanted).entity_ids[(label, key)])
 
 
 def _link_entities(plans: list[_Plan]) -> None:
-    """One Entity per article group that still has a new mention, found again by label and name key, else created.
+    """One Entity per article group that still has a new mention, resolved across articles by
+    ``entities.linking`` (found again by its keys, else created; doubtful pairs become merge suggestions).
 
-    Only those groups: a blocked suggestion creates nothing. An entity missing
-    from the database is created once, from the first article that needs it.
+    Only those groups: a blocked suggestion creates nothing.
     """
     keys_by_plan = []
-    wanted: dict[tuple[str, str], tuple[str, set[str]]] = {}
+    wanted: dict[tuple[str, str], Wanted] = {}
     for plan in plans:
         keys, article_wanted = _wanted_entities(plan.item.result, {m.group for m in plan.new_mentions})
+        for h in plan.header:
+            if hk := name_key(h.name):
+                article_wanted.setdefault((h.label, hk), Wanted(h.label, hk, h.name, {h.text}))
         keys_by_plan.append(keys)
         for key, value in article_wanted.items():
-            wanted.setdefault(key, value)
-        for h in plan.header:
-            wanted.setdefault((h.label, name_key(h.name)), (h.name, {h.text}))
-    existing: dict[tuple[str, str], int] = {}
-    for pk, label, key in (
-        Entity.objects.filter(key__in={k for _, k in wanted}, merged_into=None)
-        .order_by("pk")
-        .values_list("pk", "label", "key")
-    ):
-        existing.setdefault((label, key), pk)
-    missing = [
-        (name[:300], label, key[:300], sorted(a for a in aliases if a != name))
-        for (label, key), (name, aliases) in wanted.items()
-        if (label, key) not in existing
-    ]
-    ids = insert_rows(Entity, ("name", "label", "key", "aliases"), missing, with_ids=True)
-    for (_, label, key, _), pk in zip(missing, ids, strict=True):
-        existing[(label, key)] = pk
+            known = wanted.setdefault(key, value)
+            if known is not value:
+                known.aliases |= value.aliases
+            known.context |= set(article_wanted) - {key}
+    resolved = entities_resolve(wanted).entity_ids
     for plan, keys in zip(plans, keys_by_plan, strict=True):
         for mention in plan.new_mentions:
-            mention.entity_id = existing[keys[mention.group]] if mention.group in keys else None
+            mention.entity_id = resolved[keys[mention.group]] if mention.group in keys else None
         for h in plan.header:
-            h.entity_id = existing[(h.label, name_key(h.name))]
+            h.entity_id = resolved.get((h.label, name_key(h.name)))
 
 
 def _plan_dates(plan: _Plan) -> None:
