@@ -165,6 +165,11 @@ VIGIE_QUEUE_COUNT_CAP = env_int("VIGIE_QUEUE_COUNT_CAP", 1_000)
 VIGIE_EXTRACTION_CHUNK = env_int("VIGIE_EXTRACTION_CHUNK", 16)
 # A running import whose worker wrote nothing for this long may be resumed by another.
 VIGIE_IMPORT_LEASE_SECONDS = env_int("VIGIE_IMPORT_LEASE_SECONDS", 10 * 60)
+# Cross-article linking at extraction (entities/linking.py). Off, every name of a batch becomes a new
+# entity with no lookup: only for measuring what linking costs (bench/link_bench.py).
+VIGIE_CROSS_LINKING = env_bool("VIGIE_CROSS_LINKING", True)
+# Event clustering at extraction (entities/clustering.py), off only for the same measure.
+VIGIE_EVENT_CLUSTERING = env_bool("VIGIE_EVENT_CLUSTERING", True)
 
 # Django accepts the upload in memory up to this size, then spools to disk;
 # the body limit must allow a bulk import file.

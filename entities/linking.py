@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count
 
 from articles.bulk import insert_rows
@@ -72,6 +73,9 @@ def entities_resolve(wanted: dict[tuple[str, str], Wanted]) -> Resolution:
     """The entity id for every wanted (label, key), created if none is found; see the module docstring."""
     if not wanted:
         return Resolution({}, set(), 0)
+    if not settings.VIGIE_CROSS_LINKING:
+        created = _create(wanted, list(wanted))
+        return Resolution(created, set(created.values()), 0)
     exact = {
         wk: {k for kind, k in entity_keys(w.name, w.label, w.forms()) if kind != "token"} for wk, w in wanted.items()
     }
