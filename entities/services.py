@@ -23,6 +23,7 @@ from articles.bulk import insert_rows
 from articles.cleaning import copyright_holder, read_also_title
 from articles.models import Article
 from articles.services import articles_mark_extracted
+from entities.clustering import Report, cluster_reports
 from entities.linking import Wanted, entities_resolve
 from entities.models import (
     DateMention,
@@ -70,6 +71,9 @@ class _Earlier:
     dates: list[DateMention] = field(default_factory=list)
     roles: set[tuple[int, int]] = field(default_factory=set)
     events: list[Event] = field(default_factory=list)
+    # Clusters an analyst put the earlier run's unreviewed events in, by (type, trigger start, end):
+    # the same event suggested again goes back there instead of being clustered anew.
+    placements: dict[tuple[str, int, int], int] = field(default_factory=dict)
 
 
 # The run's new rows, as plain objects rather than model instances: building and
@@ -220,6 +224,7 @@ def extraction_store_many(*, items: Sequence[ExtractionToStore]) -> dict[int, Ex
         )
         _insert_plans(plans, runs)
         _store_header(plans, runs)
+        _cluster_events(plans)
         articles_mark_extracted(list(todo))
     return {run.article_id: run for run in runs}
 
@@ -303,9 +308,13 @@ def _earlier_facts(article_ids: list[int]) -> dict[int, _Earlier]:
     }
     if not seen:
         return {}
+    earlier = {article_id: _Earlier() for article_id in seen}
+    for article_id, type_, start, end, cluster_id in Event.objects.filter(
+        article_id__in=seen, origin=Origin.MODEL, status=Status.SUGGESTED, cluster_score=1.0, cluster__isnull=False
+    ).values_list("article_id", "type", "trigger_start", "trigger_end", "cluster_id"):
+        earlier[article_id].placements[(type_, start, end)] = cluster_id
     for model in (Mention, Role, DateMention, Event):
         model.objects.filter(article_id__in=seen, origin=Origin.MODEL, status=Status.SUGGESTED).delete()
-    earlier = {article_id: _Earlier() for article_id in seen}
     for m in Mention.objects.filter(article_id__in=seen).order_by("pk"):
         earlier[m.article_id].mentions.append(m)
     for d in DateMention.objects.filter(article_id__in=seen).order_by("pk"):
@@ -545,6 +554,37 @@ def _plan_events(plan: _Plan) -> None:
         )
         decided.append(event)
         plan.events.append(event)
+
+
+def _cluster_events(plans: list[_Plan]) -> None:
+    """The run's new events into event clusters: where an analyst had put the same event, else by the
+    clustering's rules (``entities.clustering``)."""
+    reports, kept = [], []
+    for plan in plans:
+        for event in plan.events:
+            placed = plan.earlier.placements.get((event.type, event.trigger_start, event.trigger_end))
+            if placed is not None:
+                kept.append(Event(pk=event.pk, cluster_id=placed, cluster_score=1.0))
+                continue
+            participants = frozenset(
+                m.entity_id
+                for a in event.arguments
+                if a.role != "location" and (m := plan.mentions.get(a.entity)) is not None and m.entity_id
+            )
+            reports.append(
+                Report(
+                    event.pk,
+                    plan.item.article_id,
+                    event.type,
+                    event.date_value,
+                    event.location_id,
+                    participants,
+                    event.date_precision,
+                )
+            )
+    if kept:
+        Event.objects.bulk_update(kept, ["cluster", "cluster_score"])
+    cluster_reports(reports)
 
 
 def _event_arguments(plan: _Plan) -> list[tuple[int, str, int | None, int]]:
