@@ -60,6 +60,12 @@ Scoring (document level, micro-averaged over the articles):
   of participants shared, then trigger agreement.
 - Date accuracy: over matched gold events that have a gold date, the exported ``date`` equals
   the gold string (so the precision must agree too).
+- Cross-article identity (issue 5): every matched gold entity is keyed by its label and normalised
+  name across articles; ``recall`` is the share of pairs of its occurrences in two articles exported
+  with one entity id, ``precision`` the share of pairs of occurrences with one id that are one gold
+  entity, ``shared_ids`` the exported ids standing for two gold entities or more. Events likewise
+  with ``cluster_id``, two gold events of two articles being one real-world event when their type
+  and dated day agree and they share a participant (the gold has no event ids across articles).
 - Diagnostics, not part of the headline figures: a ``lenient`` variant in which an exported
   entity or event that would match an already-matched gold one is not a false alarm (the
   same thing split in two), events matched on type and trigger alone (found, but without
@@ -165,6 +171,7 @@ class Ev:
     date: str | None = None
     historical: bool = False
     names: list[str] = field(default_factory=list)  # for the error listing
+    cluster: Any = None  # the exported cluster_id
 
 
 def trigger_agrees(gold: str, pred: str) -> bool:
@@ -265,6 +272,7 @@ def exported_events(facts: dict, entities: Sequence[Ent]) -> list[Ev]:
                 date=e.get("date"),
                 historical=bool(e.get("historical")),
                 names=[p.name for p in parts],
+                cluster=e.get("cluster_id"),
             )
         )
     return events
@@ -325,6 +333,51 @@ def local_day(instant: str | None) -> str | None:
 # --- scoring ---------------------------------------------------------------------------------
 
 
+def cross_article(occurrences: Sequence[tuple[Any, str, Any]]) -> dict[str, Any]:
+    """Cross-article identity from (gold key, article, exported id) occurrences, one per matched gold item.
+
+    ``recall``: of the pairs of occurrences of one gold item in two articles, the share that have one
+    exported id. ``precision``: of the pairs of occurrences in two articles that have one exported id,
+    the share that are one gold item. ``shared_ids``: exported ids standing for two gold items or more.
+    """
+    pairs_same_gold = pairs_linked = pairs_same_id = 0
+    golds_by_id: dict[Any, set] = defaultdict(set)
+    items = [o for o in occurrences if o[2] is not None]
+    for gold, _, pred in items:
+        golds_by_id[pred].add(gold)
+    for i, (g1, a1, p1) in enumerate(items):
+        for g2, a2, p2 in items[i + 1 :]:
+            if a1 == a2:
+                continue
+            pairs_same_gold += g1 == g2
+            pairs_linked += g1 == g2 and p1 == p2
+            pairs_same_id += p1 == p2
+    in_several = Counter(g for g, _ in {(g, a) for g, a, _ in items})
+    return {
+        "gold_items_in_several_articles": sum(1 for n in in_several.values() if n > 1),
+        "pairs": pairs_same_gold,
+        "recall": round(pairs_linked / pairs_same_gold, 3) if pairs_same_gold else None,
+        "precision": round(pairs_linked / pairs_same_id, 3) if pairs_same_id else None,
+        "shared_ids": sum(1 for golds in golds_by_id.values() if len(golds) > 1),
+    }
+
+
+def _same_gold_events(records: Sequence[dict]) -> dict[tuple[str, int], int]:
+    """A cross-article key for every gold event: one real-world event when the type and the dated day
+    agree and at least one participant is shared (gold has no event ids across articles)."""
+    keys: dict[tuple[str, int], int] = {}
+    seen: list[tuple[str, str, frozenset[str], int]] = []
+    for record in records:
+        for index, e in enumerate(record["events"]):
+            if not e.get("date"):
+                continue
+            names = frozenset(normalize(p) for p in e["participants"])
+            key = next((k for t, d, n, k in seen if t == e["type"] and d == e["date"] and n & names), len(seen))
+            seen.append((e["type"], e["date"], names, key))
+            keys[(record["id"], index)] = key
+    return keys
+
+
 def score(records: Sequence[dict], exports: dict[str, dict]) -> dict:
     """Score every gold record against its exported facts (keyed by external_id)."""
     ent = {v: Counter() for v in ("strict", "place")}
@@ -338,6 +391,9 @@ def score(records: Sequence[dict], exports: dict[str, dict]) -> dict:
     dates = Counter()
     published = Counter()
     articles = []
+    entity_links: list[tuple[Any, str, Any]] = []
+    event_links: list[tuple[Any, str, Any]] = []
+    same_event = _same_gold_events(records)
 
     for record in records:
         facts = exports.get(record["id"], {})
@@ -360,6 +416,10 @@ def score(records: Sequence[dict], exports: dict[str, dict]) -> dict:
             split = [p for p in false_alarms if any(entity_compatible(g, p, merge) for g in gold_e)]
             ent_lenient_fp[variant] += len(false_alarms) - len(split)
             if variant == "strict":
+                entity_links += [
+                    ((gold_e[i].label, normalize(gold_e[i].name)), record["id"], pred_e[j].key)
+                    for i, j in pairs.items()
+                ]
                 report["entity_misses"] = []
                 for i, g in enumerate(gold_e):
                     found = entity_zones(record["text"], [g.name, *record["entities"][i].get("aliases", [])])
@@ -379,6 +439,11 @@ def score(records: Sequence[dict], exports: dict[str, dict]) -> dict:
         ev_trigger_only += len(match_events(gold_v, pred_v, trigger_only_score))
         pairs = match_events(gold_v, pred_v)
         ev.update(tp=len(pairs), pred=len(pred_v), gold=len(gold_v))
+        event_links += [
+            (same_event[(record["id"], i)], record["id"], pred_v[j].cluster)
+            for i, j in pairs.items()
+            if (record["id"], i) in same_event
+        ]
         for g in gold_v:
             ev_type[g.type]["gold"] += 1
         for p in pred_v:
@@ -456,6 +521,7 @@ def score(records: Sequence[dict], exports: dict[str, dict]) -> dict:
             "of_which_exported_null": dates["null_gold_null_pred"],
         },
         "publication_date": dict(published),
+        "cross_article": {"entities": cross_article(entity_links), "events": cross_article(event_links)},
         "per_article": articles,
     }
 
@@ -566,6 +632,12 @@ def print_table(result: dict) -> None:
         f" ({d['of_which_exported_null']} exported null)"
     )
     print(f"Publication date inferred by cleaning: {result['publication_date']}")
+    for what, c in result["cross_article"].items():
+        print(
+            f"Cross-article {what}: {c['gold_items_in_several_articles']} gold {what} in several articles,"
+            f" {c['pairs']} pairs; linking recall {c['recall']}, precision {c['precision']};"
+            f" exported ids standing for two gold {what} or more: {c['shared_ids']}"
+        )
 
 
 def print_errors(result: dict) -> None:
