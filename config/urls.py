@@ -8,4 +8,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
     path("", include("entities.urls")),
+    path("", include("entities.entity_urls")),
 ]
