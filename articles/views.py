@@ -10,6 +10,7 @@ from articles import selectors, services
 from articles.filters import QueueFilter
 from articles.forms import PasteForm, UploadForm
 from articles.models import Article
+from entities.cluster_selectors import related_articles, republication_siblings
 from entities.models import Entity
 from entities.selectors import article_suggestions
 
@@ -84,7 +85,13 @@ def article_detail(request, pk: int):
     except Article.DoesNotExist:
         raise Http404("No such article") from None
     republications = article.republications.only("id", "title", "near_duplicate_score", "created_at")
-    context = {"article": article, "republications": republications, "facts": article_suggestions(article)}
+    context = {
+        "article": article,
+        "republications": republications,
+        "facts": article_suggestions(article),
+        "related": related_articles(article, limit=8),
+        "republication_siblings": republication_siblings(article),
+    }
     return render(request, "articles/article_detail.html", context)
 
 

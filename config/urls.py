@@ -8,5 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
     path("", include("entities.urls")),
+    path("", include("entities.cluster_urls")),
     path("", include("entities.entity_urls")),
 ]
