@@ -410,3 +410,49 @@ class EventArgument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role}: {self.mention_id}"
+
+
+class Claim(models.Model):
+    """A fact that changes over time, as one article states it, with its date and sentence.
+
+    Membership first: ``subject`` (a state or body) joined, left, was suspended from, was reinstated
+    in, or is listed as a member of ``object``. Claims are never reconciled into one truth: the
+    membership page shows the state at a date from the latest claims, and the claims that contradict it.
+    """
+
+    class Kind(models.TextChoices):
+        MEMBERSHIP = "membership", "appartenance"
+
+    class Predicate(models.TextChoices):
+        JOINED = "joined", "a rejoint"
+        LEFT = "left", "a quitté"
+        SUSPENDED = "suspended", "a été suspendu de"
+        REINSTATED = "reinstated", "a été réintégré dans"
+        MEMBER = "member", "est membre de"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.MEMBERSHIP)
+    predicate = models.CharField(max_length=12, choices=Predicate.choices)
+    subject = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="claims_as_subject")
+    object = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="claims_as_object")
+    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.CASCADE, related_name="claims")
+    date_value = models.CharField(max_length=10, blank=True)
+    date_precision = models.CharField(max_length=5, blank=True)
+    sentence_start = models.PositiveIntegerField(default=0)
+    sentence_end = models.PositiveIntegerField(default=0)
+    confidence = models.FloatField(default=1.0)
+    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.MODEL)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUGGESTED)
+    run = models.ForeignKey(ExtractionRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="claims")
+
+    class Meta:
+        ordering = ["date_value", "pk"]
+        indexes = [models.Index(fields=["object", "kind", "date_value"], name="claim_object_date")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "kind", "predicate", "subject", "object", "sentence_start"], name="unique_claim"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject_id} {self.predicate} {self.object_id} ({self.date_value})"

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles.models import Article, AuditEntry
 from entities.highlight import Highlight, highlight
-from entities.models import Event, EventArgument, HeaderEntity, Mention, Role, Status
+from entities.models import Claim, Event, EventArgument, HeaderEntity, Mention, Role, Status
 
 
 def _date_iso(value: str) -> str | None:
@@ -31,6 +31,7 @@ def articles_for_export(queryset: QuerySet[Article] | None = None) -> QuerySet[A
             Prefetch("roles", queryset=Role.objects.exclude(status=Status.REJECTED).select_related("holder")),
             Prefetch("events", queryset=live_events),
             Prefetch("header_entities", queryset=HeaderEntity.objects.select_related("entity").order_by("field")),
+            Prefetch("claims", queryset=Claim.objects.exclude(status=Status.REJECTED).order_by("sentence_start", "pk")),
         )
         .order_by("pk")
     )
@@ -98,6 +99,22 @@ def article_facts(article: Article) -> dict:
                 "confidence": e.confidence,
             }
             for e in article.events.all()
+        ],
+        "claims": [
+            {
+                "kind": c.kind,
+                "predicate": c.predicate,
+                "subject_id": c.subject_id,
+                "object_id": c.object_id,
+                "date": c.date_value or None,
+                "date_precision": c.date_precision or None,
+                "event_id": c.event_id,
+                "sentence": {"start": c.sentence_start, "end": c.sentence_end},
+                "status": c.status,
+                "origin": c.origin,
+                "confidence": c.confidence,
+            }
+            for c in article.claims.all()
         ],
     }
 

@@ -26,6 +26,7 @@ from articles.services import articles_mark_extracted
 from entities.clustering import Report, cluster_reports
 from entities.linking import Wanted, entities_resolve
 from entities.models import (
+    Claim,
     DateMention,
     Entity,
     Event,
@@ -157,6 +158,8 @@ class _Plan:
     new_dates: list[_NewDate] = field(default_factory=list)
     roles: list[_NewRole] = field(default_factory=list)
     events: list[_NewEvent] = field(default_factory=list)
+    # the new event stored for each of the result's events (None: an analyst's event stands there)
+    event_at: dict[int, _NewEvent] = field(default_factory=dict)
     header: list[_NewHeader] = field(default_factory=list)
 
 
@@ -225,6 +228,7 @@ def extraction_store_many(*, items: Sequence[ExtractionToStore]) -> dict[int, Ex
         _insert_plans(plans, runs)
         _store_header(plans, runs)
         _cluster_events(plans)
+        _store_claims(plans, runs)
         articles_mark_extracted(list(todo))
     return {run.article_id: run for run in runs}
 
@@ -313,7 +317,7 @@ def _earlier_facts(article_ids: list[int]) -> dict[int, _Earlier]:
         article_id__in=seen, origin=Origin.MODEL, status=Status.SUGGESTED, cluster_score=1.0, cluster__isnull=False
     ).values_list("article_id", "type", "trigger_start", "trigger_end", "cluster_id"):
         earlier[article_id].placements[(type_, start, end)] = cluster_id
-    for model in (Mention, Role, DateMention, Event):
+    for model in (Mention, Role, DateMention, Event, Claim):
         model.objects.filter(article_id__in=seen, origin=Origin.MODEL, status=Status.SUGGESTED).delete()
     for m in Mention.objects.filter(article_id__in=seen).order_by("pk"):
         earlier[m.article_id].mentions.append(m)
@@ -528,7 +532,7 @@ def _plan_roles(plan: _Plan) -> None:
 
 def _plan_events(plan: _Plan) -> None:
     decided = list(plan.earlier.events)
-    for span in plan.item.result.events:
+    for index, span in enumerate(plan.item.result.events):
         if any(
             span.type in (e.type, getattr(e, "suggested_type", ""))
             and span.trigger_start < e.trigger_end
@@ -554,6 +558,43 @@ def _plan_events(plan: _Plan) -> None:
         )
         decided.append(event)
         plan.events.append(event)
+        plan.event_at[index] = event
+
+
+def _store_claims(plans: list[_Plan], runs: list[ExtractionRun]) -> None:
+    """The run's membership claims, between the entities their mentions stand for (a claim whose
+    member or body an analyst rejected is not stored)."""
+    rows = {}
+    for plan, run in zip(plans, runs, strict=True):
+        for claim in plan.item.result.claims:
+            subject, body = plan.mentions.get(claim.subject), plan.mentions.get(claim.object)
+            if subject is None or body is None or not subject.entity_id or not body.entity_id:
+                continue
+            if subject.entity_id == body.entity_id:
+                continue
+            event = plan.event_at.get(claim.event) if claim.event is not None else None
+            key = (plan.item.article_id, claim.kind, claim.predicate, subject.entity_id, body.entity_id, claim.start)
+            rows.setdefault(
+                key,
+                (
+                    *key[:5],
+                    event.pk if event is not None else None,
+                    claim.date_value or "",
+                    claim.date_precision or "",
+                    claim.start,
+                    claim.end,
+                    round(claim.confidence, 3),
+                    run.pk,
+                ),
+            )
+    insert_rows(
+        Claim,
+        (
+            "article_id", "kind", "predicate", "subject_id", "object_id", "event_id", "date_value", "date_precision",
+            "sentence_start", "sentence_end", "confidence", "run_id",
+        ),
+        list(rows.values()),
+    )  # fmt: skip
 
 
 def _cluster_events(plans: list[_Plan]) -> None:

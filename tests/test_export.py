@@ -47,7 +47,7 @@ def test_it_exports_one_line_per_article_in_the_documented_shape(owner, tmp_path
     lines = out.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 1
     facts = json.loads(lines[0])
-    assert set(facts) == {"article", "entities", "mentions", "roles", "events"}
+    assert set(facts) == {"article", "entities", "mentions", "roles", "events", "claims"}
     assert facts["article"]["id"] == article.pk and facts["article"]["status"] == "extracted"
     person, place = facts["entities"]  # « Rabat – »: the dateline's place, without a mention
     entity = person

