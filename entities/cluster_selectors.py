@@ -15,6 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 
 from articles.models import Article
+from entities.clustering import compatible_types
 from entities.models import Entity, Event, EventArgument, EventCluster, Judgement, Label, Mention, Status
 
 # Reports the analyst has not thrown away: a rejected event is no report of anything.
@@ -142,7 +143,7 @@ class Report:
     sentence: tuple[str, str, str]
     date: str
     place: Entity | None
-    # [(role label, [(entity key, name, shared by every report)])]
+    # [(role label, [(entity key, name, shared by every report, entity id if linked)])]
     participants: list[tuple[str, list[tuple[int | str, str, bool]]]] = field(default_factory=list)
     # entity key -> name, every role together
     participant_names: dict = field(default_factory=dict)
@@ -193,7 +194,7 @@ def _report(column: int, event: Event) -> Report:
         by_role[argument.role][key] = name
         report.participant_names[key] = name
     report.participants = [
-        (ROLE_LABELS[role], [(key, name, True) for key, name in by_role[role].items()])
+        (ROLE_LABELS[role], [(key, name, True, None) for key, name in by_role[role].items()])
         for role in PARTICIPANT_ROLES
         if by_role.get(role)
     ]
@@ -273,7 +274,13 @@ def cluster_reports(cluster: EventCluster) -> list[Report]:
     # A name every report gives is shared; one only some give is shown as a difference.
     for r in reports:
         r.participants = [
-            (role, [(key, name, all(key in o.participant_names for o in reports)) for key, name, _ in entities])
+            (
+                role,
+                [
+                    (key, name, all(key in o.participant_names for o in reports), key if isinstance(key, int) else None)
+                    for key, name, _, _ in entities
+                ],
+            )
             for role, entities in r.participants
         ]
     return reports
@@ -309,8 +316,9 @@ class Candidate:
 
 
 def merge_candidates(cluster: EventCluster, reports: list[Report]) -> list[Candidate]:
-    """Other clusters that may be the same event: same type, a compatible date, a participant or the
-    place in common, and no analyst's judgement on the pair yet."""
+    """Other clusters that may be the same event: the same type (or one the clustering takes for the
+    same event, a visit and its meeting), a close date, a participant or the place in common, and no
+    analyst's judgement on the pair yet."""
     type_ = cluster.type or (Counter(r.event.type for r in reports).most_common(1)[0][0] if reports else "")
     date_value = cluster.date_value or next((r.event.date_value for r in reports if r.event.date_value), "")
     names: dict[int, str] = {}
@@ -331,7 +339,7 @@ def merge_candidates(cluster: EventCluster, reports: list[Report]) -> list[Candi
         Q(left_cluster=cluster, right_cluster=OuterRef("pk")) | Q(left_cluster=OuterRef("pk"), right_cluster=cluster)
     )
     found = list(
-        EventCluster.objects.filter(window, type=type_, merged_into__isnull=True)
+        EventCluster.objects.filter(window, type__in=compatible_types(type_), merged_into__isnull=True)
         .exclude(pk=cluster.pk)
         .filter(Q(location_id__in=ids) | Exists(sharing))
         .exclude(Exists(judged))

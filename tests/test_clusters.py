@@ -31,6 +31,7 @@ FILLERS = [
     "Les délégations se retrouveront à l'automne pour dresser un premier bilan des patrouilles.",
     "Des experts des deux pays doivent préparer un plan d'action contre la radicalisation en ligne.",
     "La question des mineurs non accompagnés a occupé une large part de la séance de travail.",
+    "Les ministres ont signé une déclaration sur la protection civile et les feux de forêt.",
 ]
 
 
@@ -94,13 +95,24 @@ def test_it_shows_every_report_side_by_side(client_owner, owner):
     sentence = '<p class="sentence">Le ministre Mohamed Hassad <strong>a reçu</strong> mardi à Rabat son homologue'
     assert html.count(sentence) == 2
     assert html.count("5 mars 2024") >= 2 and html.count("réunion") >= 2
-    assert "<dt>acteur</dt><dd>Mohamed Hassad</dd><dt>homologue</dt><dd>Fernando Grande-Marlaska</dd>" in html
-    assert html.count("<td>Rabat</td>") == 2
+    hassad, marlaska, rabat = (
+        Entity.objects.get(name=n).pk for n in ("Mohamed Hassad", "Fernando Grande-Marlaska", "Rabat")
+    )
+    assert (
+        f'<dt>acteur</dt><dd><a href="/entities/{hassad}/">Mohamed Hassad</a></dd>'
+        f'<dt>homologue</dt><dd><a href="/entities/{marlaska}/">Fernando Grande-Marlaska</a></dd>'
+    ) in html
+    assert html.count(f'<td><a href="/entities/{rabat}/">Rabat</a></td>') == 2
     assert "0,90" in html and "0,55" in html
     assert html.count('<span class="badge sure">sûr</span>') == 1
     assert html.count('<span class="badge warn">à confirmer</span>') == 1
     assert "Aucun conflit" in html
     assert ">Confirmer</button>" in html and "Fusionner avec le groupe" in html
+
+
+def test_a_lone_report_cannot_be_detached(client_owner, owner):
+    html = page(client_owner, cluster_of(report(owner, 0))).content.decode()
+    assert ">Détacher</button>" not in html and ">Confirmer</button>" in html
 
 
 def test_an_outsider_sees_the_page_without_the_buttons(client, outsider, owner):
@@ -157,8 +169,8 @@ def test_it_lists_a_participant_some_reports_name_and_others_do_not(client_owner
     [conflict] = response.context["conflicts"]
     assert conflict.values == [("Fernando Grande-Marlaska", [1, 3], [2])]
     assert "Fernando Grande-Marlaska : rapports 1, 3 ; absent du rapport 2" in html
-    assert html.count('title="pas cité par tous les rapports">Fernando Grande-Marlaska') == 2
-    assert 'title="pas cité par tous les rapports">Mohamed Hassad' not in html
+    differs = re.findall(r'title="pas cité par tous les rapports"><a href="/entities/\d+/">([^<]+)</a>', html)
+    assert differs == ["Fernando Grande-Marlaska", "Fernando Grande-Marlaska"]
 
 
 def test_it_flags_two_different_types(client_owner, owner):
@@ -200,6 +212,7 @@ def test_it_proposes_clusters_to_merge_that_may_be_the_same_event(client_owner, 
     same_month = cluster_of(report(owner, 2, date_value="2024-03", date_precision="month"))
     too_far = cluster_of(report(owner, 3, date_value="2024-03-09"))
     other_type = cluster_of(report(owner, 4, type=Event.Type.ARREST))
+    visit = cluster_of(report(owner, 6, type=Event.Type.VISIT, date_value="2024-03-04"))  # the same meeting
     judged = cluster_of(report(owner, 5))
     Judgement.objects.create(left_cluster=here, right_cluster=judged, verdict=Judgement.Verdict.NOT_SAME)
     # Same day and type, but nothing in common: another event.
@@ -217,7 +230,7 @@ def test_it_proposes_clusters_to_merge_that_may_be_the_same_event(client_owner, 
     nothing_shared = cluster_of(unrelated)
     response = page(client_owner, here)
     proposed = [c.cluster.pk for c in response.context["candidates"]]
-    assert proposed == [same_month.pk, near.pk]
+    assert proposed == [same_month.pk, visit.pk, near.pk]
     for absent in (too_far, other_type, judged, nothing_shared):
         assert absent.pk not in proposed
     html = response.content.decode()
