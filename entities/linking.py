@@ -74,7 +74,7 @@ def entities_resolve(wanted: dict[tuple[str, str], Wanted]) -> Resolution:
     if not wanted:
         return Resolution({}, set(), 0)
     if not settings.VIGIE_CROSS_LINKING:
-        created = _create(wanted, list(wanted))
+        created = _create(wanted, [[wk] for wk in wanted])
         return Resolution(created, set(created.values()), 0)
     exact = {
         wk: {k for kind, k in entity_keys(w.name, w.label, w.forms()) if kind != "token"} for wk, w in wanted.items()
@@ -124,11 +124,13 @@ def entities_resolve(wanted: dict[tuple[str, str], Wanted]) -> Resolution:
         doubts.pop(wk, None)
 
     missing = [wk for wk in wanted if wk not in linked]
-    created = _create(wanted, missing)
+    groups, new_doubts = _among_new(wanted, missing)
+    created = _create(wanted, groups)
     linked.update(created)
     _learn(wanted, linked, known, created)
     pairs = [(linked[wk], pk, m.reason, m.score) for wk, scored in doubts.items() for pk, m in scored[:5]]
     pairs += [(a, b, reason, 0.9) for a, b, reason in duplicates]
+    pairs += [(linked[a], linked[b], m.reason, m.score) for a, b, m in new_doubts]
     suggestions = _suggest(pairs)
     return Resolution({wk: linked[wk] for wk in wanted}, set(created.values()), suggestions)
 
@@ -190,13 +192,63 @@ def _link_with_context(
             linked[wk] = candidate
 
 
-def _create(wanted: dict[tuple[str, str], Wanted], missing: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    rows = []
+def _among_new(
+    wanted: dict[tuple[str, str], Wanted], missing: list[tuple[str, str]]
+) -> tuple[list[list[tuple[str, str]]], list[tuple[tuple[str, str], tuple[str, str], Match]]]:
+    """The names of one batch that no entity holds yet, grouped when they are one entity by the same
+    rules (two articles of one import spelling a new name two ways); doubtful pairs for suggestions."""
+    parent = {wk: wk for wk in missing}
+
+    def root(wk: tuple[str, str]) -> tuple[str, str]:
+        while parent[wk] != wk:
+            parent[wk] = parent[parent[wk]]
+            wk = parent[wk]
+        return wk
+
+    by_key: dict[tuple[str, str, str], list[tuple[tuple[str, str], str]]] = defaultdict(list)
     for wk in missing:
         w = wanted[wk]
-        rows.append((w.name[:300], w.label, w.key[:300], sorted(a for a in w.aliases if a != w.name)))
+        for kind, key in entity_keys(w.name, w.label, w.forms()):
+            by_key[(w.label, "block" if kind == "token" else "exact", key)].append((wk, kind))
+    doubts = []
+    compared: set[tuple[tuple[str, str], tuple[str, str]]] = set()
+    for (_, block, _), members in by_key.items():
+        if len(members) < 2 or len(members) > BLOCK_CAP:
+            continue
+        for i, (a, _) in enumerate(members):
+            for b, _ in members[i + 1 :]:
+                if a == b:
+                    continue
+                if block == "exact":  # a key in common, as with an existing entity: one entity
+                    parent[root(a)] = root(b)
+                    continue
+                if (a, b) in compared or root(a) == root(b):
+                    continue
+                compared.add((a, b))
+                wa, wb = wanted[a], wanted[b]
+                match = compare(Name(wa.name, wa.label, tuple(wa.forms())), Name(wb.name, wb.label, tuple(wb.forms())))
+                if match is None:
+                    continue
+                if match.auto:
+                    parent[root(a)] = root(b)
+                else:
+                    doubts.append((a, b, match))
+    groups: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for wk in missing:
+        groups[root(wk)].append(wk)
+    return list(groups.values()), [(a, b, m) for a, b, m in doubts if root(a) != root(b)]
+
+
+def _create(wanted: dict[tuple[str, str], Wanted], groups: list[list[tuple[str, str]]]) -> dict[tuple[str, str], int]:
+    """One new entity per group, named by its longest name, with the others as aliases."""
+    rows = []
+    for group in groups:
+        first = max(group, key=lambda wk: (len(wanted[wk].name), wanted[wk].name))
+        w = wanted[first]
+        aliases = {a for wk in group for a in (wanted[wk].name, *wanted[wk].aliases)} - {w.name}
+        rows.append((w.name[:300], w.label, w.key[:300], sorted(aliases)[:50]))
     ids = insert_rows(Entity, ("name", "label", "key", "aliases"), rows, with_ids=True)
-    return dict(zip(missing, ids, strict=True))
+    return {wk: pk for group, pk in zip(groups, ids, strict=True) for wk in group}
 
 
 def _learn(

@@ -323,3 +323,24 @@ def test_it_lets_events_of_a_merged_place_follow_it(owner, reviewer):
     )
     merging.entity_merge(actor=reviewer, source_id=other.pk, target_id=rabat.pk)
     assert Event.objects.get(pk=event.pk).location == rabat
+
+
+@pytest.mark.django_db
+def test_it_links_new_names_spelled_two_ways_within_one_import_batch(owner):
+    texts = ["Abdelouahed Khalil a reçu son homologue.", "Abdelwahed Khalil s'est rendu à Niamey."]
+    items, articles = [], []
+    for text in texts:
+        outcome = article_services.articles_ingest(
+            actor=owner, inputs=[article_services.ArticleInput(text=text, title="Dépêche")], enqueue_extraction=False
+        )[0]
+        Article.objects.filter(pk=outcome.article.pk).update(status=Article.Status.QUEUED)
+        assert article_services.article_claim_for_extraction(outcome.article.pk)
+        surface = text.split(" ")[0] + " Khalil"
+        span = EntitySpan(0, len(surface), surface, "PER", 0.9, 0, surface)
+        items.append(services.ExtractionToStore(outcome.article.pk, ExtractionResult("test", [span])))
+        articles.append((outcome.article, surface))
+    services.extraction_store_many(items=items)
+    entities = {_entity(article, surface) for article, surface in articles}
+    assert len(entities) == 1
+    [entity] = entities
+    assert {"Abdelouahed Khalil", "Abdelwahed Khalil"} == {entity.name, *entity.aliases}
