@@ -559,3 +559,15 @@ def test_the_page_query_count_does_not_grow_with_candidates(client_owner, owner,
         cluster_of(report(owner, n, date_value=day))
     with django_assert_num_queries(len(one)):
         assert len(page(client_owner, here).context["candidates"]) == 4
+
+
+def test_it_shows_the_cluster_the_extraction_made(client_owner, owner, settings):
+    settings.VIGIE_EVENT_CLUSTERING = True
+    first, second = report(owner, 0), report(owner, 1, source="El País")
+    assert first.cluster_id and first.cluster_id == second.cluster_id
+    response = client_owner.get(reverse("clusters:detail", args=[first.cluster_id]))
+    assert [r.event.pk for r in response.context["reports"]] == [first.pk, second.pk]
+    assert response.context["conflicts"] == []
+    assert [c.pk for c in client_owner.get(reverse("clusters:list")).context["rows"]] == [first.cluster_id]
+    found = cluster_selectors.related_articles(first.article)
+    assert [r.article.pk for r in found] == [second.article_id] and found[0].clusters
