@@ -152,7 +152,16 @@ class RoleHeld:
     of_name: str
     first: dt.datetime | None = None
     last: dt.datetime | None = None
-    articles: list[dict] = field(default_factory=list)
+    articles: list[dict] = field(default_factory=list)  # the first ROLE_ARTICLES, by publication
+    article_ids: set[int] = field(default_factory=set)
+
+    @property
+    def more_articles(self) -> int:
+        return len(self.article_ids) - len(self.articles)
+
+
+# A title stated in hundreds of articles lists its first ones; the dates still cover them all.
+ROLE_ARTICLES = 10
 
 
 def entity_roles(entity_id: int) -> list[RoleHeld]:
@@ -181,8 +190,12 @@ def entity_roles(entity_id: int) -> list[RoleHeld]:
         if published is not None:
             held.first = published if held.first is None else min(held.first, published)
             held.last = published if held.last is None else max(held.last, published)
-        if not any(a["id"] == row["article_id"] for a in held.articles):
-            held.articles.append({"id": row["article_id"], "title": row["article__title"], "published_at": published})
+        if row["article_id"] not in held.article_ids:
+            held.article_ids.add(row["article_id"])
+            if len(held.articles) < ROLE_ARTICLES:
+                held.articles.append(
+                    {"id": row["article_id"], "title": row["article__title"], "published_at": published}
+                )
     # Roles never dated go last; the others by when they were first stated.
     far = timezone.make_aware(dt.datetime.max - dt.timedelta(days=2))
     return sorted(groups.values(), key=lambda h: (h.first or far, h.role.casefold()))
@@ -243,7 +256,8 @@ def entity_events(entity_id: int, limit: int = MAX_EVENTS) -> list[EventTaken]:
         )
     )
     events: dict[int, EventTaken] = {}
-    for row in rows:
+    # An event has a handful of arguments of one entity at most: this bounds the rows read.
+    for row in rows[: limit * 4]:
         event = events.get(row["event_id"])
         if event is None:
             if len(events) >= limit:

@@ -184,6 +184,9 @@ def test_it_shows_the_events_it_takes_part_in_on_a_timeline(client_owner, hassad
     assert ">2022-02-28<" in items[0] and "Fernando Grande-Marlaska" in items[0] and "(acteur)" in items[0]
     assert ">2024-01-09<" in items[1] and "CEDEAO" in items[1] and "réunion" in items[1]
     assert "(interlocuteur)" in items[1]  # the CEDEAO's role in that meeting
+    for article, item in zip((first, second), items, strict=True):
+        cluster = article.events.get().cluster_id
+        assert cluster and f'href="{reverse("clusters:detail", args=[cluster])}"' in item
 
 
 def test_it_lists_the_entities_it_appears_with_most(client_owner, hassad_articles):

@@ -45,6 +45,8 @@
       container: box,
       elements: { nodes: nodes, edges: edges },
       wheelSensitivity: 0.3,
+      minZoom: 0.2,
+      maxZoom: 1.5,  // a graph of two or three nodes is not blown up to fill the box
       style: [
         {
           selector: "node",

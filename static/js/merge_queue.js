@@ -11,6 +11,10 @@
     return tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA" || (target && target.isContentEditable);
   }
 
+  // Tells a browser test (and a curious analyst's inspector) that the keys are live.
+  const pair = document.getElementById("merge-pair");
+  if (pair) pair.dataset.keys = "ready";
+
   document.addEventListener("keydown", function (event) {
     if (!document.getElementById("merge-pair")) return;
     if (typing(event.target) || event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
