@@ -344,3 +344,13 @@ def test_it_links_new_names_spelled_two_ways_within_one_import_batch(owner):
     assert len(entities) == 1
     [entity] = entities
     assert {"Abdelouahed Khalil", "Abdelwahed Khalil"} == {entity.name, *entity.aliases}
+
+
+@pytest.mark.django_db
+def test_it_shows_the_linking_tables_in_the_admin_read_only(admin_client, owner):
+    _extract(owner, "Niger et Mali.", [("Niger", "GPE", ()), ("Mali", "GPE", ())])
+    for model in ("entity", "entitycandidate", "judgement", "entitymerge", "eventcluster", "claim"):
+        assert admin_client.get(f"/admin/entities/{model}/").status_code == 200
+    entity = Entity.objects.first()
+    response = admin_client.post(f"/admin/entities/entity/{entity.pk}/change/", {"name": "x", "label": "PER"})
+    assert response.status_code == 403 and Entity.objects.get(pk=entity.pk).name == entity.name
