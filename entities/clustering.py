@@ -279,7 +279,7 @@ def cluster_confirm(*, actor: AbstractBaseUser, cluster_id: int) -> EventCluster
         cluster.status = EventCluster.Status.CONFIRMED
         cluster.save(update_fields=["status", "updated_at"])
         n = Event.objects.filter(cluster=cluster).update(cluster_score=1.0)
-        _audit(actor, "cluster_confirm", None, cluster, {"reports": n})
+        _audit(actor, "cluster.confirm", None, cluster, {"reports": n})
     return cluster
 
 
@@ -302,7 +302,7 @@ def cluster_detach(*, actor: AbstractBaseUser, event_id: int) -> EventCluster:
         event.cluster, event.cluster_score = new, 1.0
         event.save(update_fields=["cluster", "cluster_score"])
         _judge(actor, old.pk, new.pk, Judgement.Verdict.NOT_SAME)
-        _audit(actor, "cluster_detach", event, old, {"event": event.pk, "from": old.pk, "to": new.pk})
+        _audit(actor, "cluster.detach", event, old, {"event": event.pk, "from": old.pk, "to": new.pk})
     return new
 
 
@@ -316,7 +316,7 @@ def cluster_attach(*, actor: AbstractBaseUser, event_id: int, cluster_id: int) -
         previous = event.cluster_id
         event.cluster, event.cluster_score = cluster, 1.0
         event.save(update_fields=["cluster", "cluster_score"])
-        _audit(actor, "cluster_attach", event, cluster, {"event": event.pk, "from": previous, "to": cluster.pk})
+        _audit(actor, "cluster.attach", event, cluster, {"event": event.pk, "from": previous, "to": cluster.pk})
     return cluster
 
 
@@ -336,5 +336,5 @@ def cluster_merge(*, actor: AbstractBaseUser, source_id: int, target_id: int) ->
         target.status = EventCluster.Status.CONFIRMED
         target.save(update_fields=["status", "updated_at"])
         _judge(actor, source.pk, target.pk, Judgement.Verdict.SAME)
-        _audit(actor, "cluster_merge", None, target, {"from": source.pk, "to": target.pk, "events": moved})
+        _audit(actor, "cluster.merge", None, target, {"from": source.pk, "to": target.pk, "events": moved})
     return target

@@ -121,7 +121,7 @@ def entity_merge(*, actor: AbstractBaseUser, source_id: int, target_id: int) -> 
         merge = EntityMerge.objects.create(source=source, target=target, actor=actor, moved=moved)
         _audit(
             actor,
-            "entity_merge",
+            "entity.merge",
             source,
             before,
             {"source": _state(source), "target": _state(target), "merge": merge.pk, "moved": _counts(moved)},
@@ -175,7 +175,7 @@ def entity_unmerge(*, actor: AbstractBaseUser, merge_id: int) -> EntityMerge:
         _judge_pair(actor, source.pk, target.pk, Judgement.Verdict.NOT_SAME)
         merge.undone_at, merge.undone_by = timezone.now(), actor
         merge.save(update_fields=["undone_at", "undone_by"])
-        _audit(actor, "entity_unmerge", source, before, {"source": _state(source), "target": _state(target)})
+        _audit(actor, "entity.unmerge", source, before, {"source": _state(source), "target": _state(target)})
     return merge
 
 
@@ -199,5 +199,5 @@ def entity_judge(*, actor: AbstractBaseUser, left_id: int, right_id: int, verdic
             raise MergeError("L'une des deux entités a déjà été fusionnée : rechargez la page.")
         judgement = _judge_pair(actor, left_id, right_id, verdict)
         left = entities[min(left_id, right_id)]
-        _audit(actor, "entity_judge", left, None, {"left": left_id, "right": right_id, "verdict": verdict})
+        _audit(actor, "entity.judge", left, None, {"left": left_id, "right": right_id, "verdict": verdict})
     return judgement

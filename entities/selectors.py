@@ -215,6 +215,13 @@ _VERBS = {
     "article.create": "a ajouté l'article",
     "article.requeue": "a relancé l'extraction",
     "article.reextract": "a relancé l'extraction",
+    "entity.merge": "a fusionné l'entité",
+    "entity.unmerge": "a séparé l'entité",
+    "entity.judge": "a jugé la paire d'entités",
+    "cluster.confirm": "a confirmé le groupe d'événements",
+    "cluster.detach": "a détaché l'événement de son groupe",
+    "cluster.attach": "a rattaché l'événement au groupe",
+    "cluster.merge": "a fusionné le groupe d'événements",
 }
 
 
@@ -249,6 +256,12 @@ def describe(entry: AuditEntry) -> str:
             detail += " (" + ", ".join(changes) + ")"
     elif entry.object_type in ("date", "role"):
         detail = f" « {before.get('text', '')} »"
+    elif entry.object_type == "cluster":
+        detail = f" n° {entry.object_id}"
+    elif entry.object_type == "entity" and action in ("entity.merge", "entity.unmerge"):
+        source, target = after.get("source") or {}, after.get("target") or {}
+        joint = " dans " if action == "entity.merge" else " de "
+        detail = f" « {source.get('name', '?')} »{joint}« {target.get('name', '?')} »"
     return f"{prefix}{verb}{detail}"
 
 

@@ -151,7 +151,7 @@ def test_it_detaches_a_report_and_keeps_it_apart_across_a_re_extraction(owner):
     new = clustering.cluster_detach(actor=owner, event_id=_event(b).pk)
     assert _event(b).cluster == new and _event(a).cluster == cluster
     assert Judgement.objects.get(left_cluster=cluster, right_cluster=new).verdict == "not_same"
-    assert AuditEntry.objects.filter(action="cluster_detach", actor=owner, article=b).exists()
+    assert AuditEntry.objects.filter(action="cluster.detach", actor=owner, article=b).exists()
     # The same event suggested again by a new run goes back where the analyst put it.
     text = b.text
     spans = [
@@ -194,3 +194,13 @@ def test_it_refuses_to_detach_a_report_alone_in_its_cluster(owner):
     a = _report(owner)
     with pytest.raises(clustering.ClusterError):
         clustering.cluster_detach(actor=owner, event_id=_event(a).pk)
+
+
+@pytest.mark.django_db
+def test_it_tells_a_detach_in_the_articles_history(client_owner, owner):
+    _report(owner)
+    b = _report(owner, who="Mohamed Hasad")
+    new = clustering.cluster_detach(actor=owner, event_id=_event(b).pk)
+    page = client_owner.get(f"/articles/{b.pk}/history/").content.decode()
+    assert "a détaché l&#x27;événement de son groupe" in page or "a détaché l'événement de son groupe" in page
+    assert new.pk  # the new cluster exists and the old one is named in the history row

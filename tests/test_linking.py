@@ -242,7 +242,7 @@ def test_it_merges_and_splits_back_exactly(owner, reviewer):
     assert EventArgument.objects.get(pk=argument.pk).entity == survivor
     assert merged.name in survivor.aliases
     assert Judgement.objects.get().verdict == "same"
-    assert AuditEntry.objects.filter(action="entity_merge", actor=reviewer).exists()
+    assert AuditEntry.objects.filter(action="entity.merge", actor=reviewer).exists()
 
     merging.entity_unmerge(actor=reviewer, merge_id=merge.pk)
     merged.refresh_from_db()
@@ -308,7 +308,7 @@ def test_it_records_not_same_and_unsure_without_merging(owner, reviewer):
     judgement = merging.entity_judge(actor=reviewer, left_id=niger.pk, right_id=mali.pk, verdict="not_same")
     assert judgement.verdict == "not_same" and Judgement.objects.count() == 1  # the latest word on a pair
     assert not Entity.objects.filter(merged_into__isnull=False).exists()
-    assert AuditEntry.objects.filter(action="entity_judge").count() == 2
+    assert AuditEntry.objects.filter(action="entity.judge").count() == 2
     with pytest.raises(merging.MergeError):
         merging.entity_judge(actor=reviewer, left_id=niger.pk, right_id=mali.pk, verdict="maybe")
 
