@@ -78,10 +78,22 @@
         },
         { selector: 'edge[kind = "cooccurrence"]', style: { "line-color": "#9aa5b1" } },
         { selector: 'edge[kind = "event"]', style: { "line-color": "#d55e00", "line-style": "dashed" } },
+        { selector: "edge.side", style: { opacity: 0.2 } },
         { selector: "node:selected", style: { "border-width": 3, "border-color": "#0b5cad" } },
       ],
-      layout: { name: "cose", animate: false, nodeRepulsion: function () { return 9000; }, idealEdgeLength: function () { return 90; } },
+      // An ego graph: the entity in the middle, the entities sharing most articles with it on the
+      // inner rings. Deterministic, so the same filters always draw the same picture.
+      layout: {
+        name: "concentric",
+        concentric: function (n) { return n.data("center") ? maxNode + 1 : n.data("articles") || 0; },
+        levelWidth: function () { return Math.max(1, maxNode / 3); },
+        minNodeSpacing: 28,
+        avoidOverlap: true,
+        animate: false,
+      },
     });
+    // Links between two neighbours are context: drawn fainter than the entity's own.
+    cy.edges().filter(function (e) { return !e.source().data("center") && !e.target().data("center"); }).addClass("side");
     cy.on("tap", "node", function (event) {
       const url = event.target.data("url");
       // Only a page of this site: the URL is built by the server, but check all the same.

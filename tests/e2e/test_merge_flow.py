@@ -69,3 +69,45 @@ def test_a_reviewer_judges_pairs_from_the_keyboard_and_splits_a_merge_back(page,
     page.wait_for_selector("text=séparée de « Mohamed Hassad »")
     assert Entity.objects.get(pk=marlaska.pk).merged_into_id is None
     assert EntityMerge.objects.get().undone_at is not None
+
+
+STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'"
+
+
+def test_the_entity_graph_draws_under_a_strict_csp_and_filters_in_place(page, owner):
+    names = [f"Personne{chr(65 + n // 26)}{chr(65 + n % 26)} Témoin" for n in range(12)]
+    text = "Mohamed Hassad a vu " + ", ".join(names) + " à Rabat."
+    extracted(owner, published_at="2022-03-01")
+    extracted(
+        owner,
+        text=text,
+        title="Foule",
+        published_at="2024-05-02",
+        entities=[("Mohamed Hassad", "PER", 0), ("Rabat", "GPE", 0)] + [(n, "PER", 0) for n in names],
+    )
+    hassad = Entity.objects.get(name="Mohamed Hassad")
+
+    # The policy the app is moving to: no inline script or style, no injected <style> element.
+    def with_csp(route):
+        response = route.fetch()
+        route.fulfill(response=response, headers={**response.headers, "content-security-policy": STRICT_CSP})
+
+    page.route(re.compile(r"/entities/\d+/(\?.*)?$"), with_csp)
+    page.add_init_script(
+        "window.__violations = [];"
+        "document.addEventListener('securitypolicyviolation', e => window.__violations.push(e.violatedDirective));"
+    )
+    login(page, "alice", "alice-password-1")
+    page.goto(f"/entities/{hassad.pk}/")
+    page.wait_for_selector("#entity-graph canvas")
+    page.wait_for_function("document.getElementById('graph-status').hidden")
+    screenshot(page, "entity-graph")
+
+    # The filter form reloads the graph in place and keeps the filters in the URL.
+    with page.expect_response(re.compile(r"/graph\.json\?from=2024-01-01&label=GPE$")) as answer:
+        page.fill("#graph-filters input[name=from]", "2024-01-01")
+        page.check("#graph-filters input[value=GPE]")
+        page.click("#graph-filters button[type=submit]")
+    assert [n["data"]["name"] for n in answer.value.json()["nodes"]] == ["Mohamed Hassad", "Rabat"]
+    page.wait_for_url(re.compile(r"\?from=2024-01-01&label=GPE#graph-title$"))
+    assert page.evaluate("window.__violations") == []
