@@ -103,8 +103,15 @@ def test_it_shows_the_entity_its_type_aliases_and_reference(client_owner, hassad
 
 
 def test_it_needs_a_login_to_read(client, hassad_articles):
-    response = client.get(page_url(entity("Mohamed Hassad")))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    hassad = entity("Mohamed Hassad")
+    for url in (
+        page_url(hassad),
+        reverse("entities:graph", args=[hassad.pk]),
+        reverse("entities:list"),
+        reverse("entities:merge_queue"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login")), url
 
 
 def test_it_answers_404_for_an_unknown_entity(client_owner):
