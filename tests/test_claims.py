@@ -160,6 +160,7 @@ def test_it_shows_the_members_page(client_owner, owner, client):
     page = client_owner.get(url, {"at": "2024-02"}).content.decode()
     assert "Niger" in page and "non membre" in page
     assert "Date invalide" in client_owner.get(url, {"at": "mars"}).content.decode()
+    assert url in client_owner.get(reverse("entities:entity", args=[cedeao.pk])).content.decode()  # linked
     client.logout()
     assert client.get(url).status_code == 302  # login first
 
