@@ -65,3 +65,38 @@ def test_the_day_of_publication_is_the_newsroom_day_not_the_utc_one(owner, djang
     assert article.published_day == dt.date(2024, 3, 7)
     agreement = Event.objects.get(article=article, type="AGREEMENT")
     assert agreement.date_value == "2024-03-07"
+
+
+OTHER_OUTLET = (
+    "MADRID (EFE) – Le ministre espagnol de l'Intérieur, Fernando Grande Marlaska, s'est entretenu le 5 mars "
+    "à Rabat avec M. Abdelouafi Laftit sur la lutte antiterroriste et la pression migratoire.\n\n"
+    "Les deux responsables ont salué le rôle de l'Organisation du traité de l'Atlantique nord."
+)
+
+
+def test_it_links_two_outlets_reports_of_one_meeting(owner, django_capture_on_commit_callbacks):
+    articles = []
+    for text, title in ((TEXT, "Réunion à Rabat"), (OTHER_OUTLET, "Marlaska à Rabat")):
+        with django_capture_on_commit_callbacks(execute=True):
+            articles.append(
+                services.article_create_from_paste(
+                    actor=owner, text=text, title=title, published_at=dt.date(2024, 3, 7)
+                ).article
+            )
+    first, second = articles
+
+    def entity(article, label, *needles):
+        return {
+            m.entity_id
+            for m in Mention.objects.filter(article=article, label=label)
+            if any(n in m.text for n in needles)
+        }
+
+    # « Grande-Marlaska » / « Grande Marlaska », « M. Abdelouafi Laftit », « OTAN » / its long name: one id each
+    assert entity(first, "PER", "Marlaska") == entity(second, "PER", "Marlaska") != set()
+    assert entity(first, "PER", "Laftit") == entity(second, "PER", "Laftit") != set()
+    assert entity(first, "ORG", "OTAN") == entity(second, "ORG", "Atlantique") != set()
+    # « mardi » (published Thursday 7 March) and « le 5 mars » are one day: one meeting, one cluster
+    meetings = [Event.objects.filter(article=a, type__in=("MEETING", "VISIT")).first() for a in articles]
+    assert all(meetings) and meetings[0].date_value == meetings[1].date_value == "2024-03-05"
+    assert meetings[0].cluster_id == meetings[1].cluster_id is not None
