@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from articles.bulk import insert_rows
 from entities.models import Entity, EntityCandidate, EntityKey, Judgement, Mention
@@ -147,8 +147,13 @@ def _key_rows(lookups: set[str]) -> list[tuple[int, str, str, str]]:
         .filter(n__gt=BLOCK_CAP)
         .values_list("key", "label", "n")
     }
-    rows = EntityKey.objects.filter(key__in=lookups).values_list("entity_id", "label", "kind", "key")
-    return [r for r in rows if r[2] != EntityKey.Kind.TOKEN or (r[1], r[3]) not in too_big]
+    rows = EntityKey.objects.filter(key__in=lookups)
+    if too_big:  # left out by the database: a crowded block would ship thousands of rows for nothing
+        crowded = Q()
+        for label, key in too_big:
+            crowded |= Q(kind=EntityKey.Kind.TOKEN, label=label, key=key)
+        rows = rows.exclude(crowded)
+    return list(rows.values_list("entity_id", "label", "kind", "key"))
 
 
 def _known(ids: set[int]) -> dict[int, _Known]:

@@ -44,6 +44,22 @@ def test_it_keeps_two_people_who_share_a_surname_apart():
     assert compare(Name("Ahmed Hassad", "PER"), Name("Mohamed Hassad", "PER")) is None
 
 
+def test_it_takes_a_filiation_and_a_surname_for_a_surname_alone():
+    # « Ould Ahmed » names no one in particular: two ministers share it
+    keys = entity_keys("Brahim Ould Ahmed", "PER", ["Ould Ahmed"])
+    assert not {k for kind, k in keys if kind in ("alias", "translit") and k in ("ould ahmed", "uld ahmed")}
+    match = compare(Name("Ould Ahmed", "PER"), Name("Brahim Ould Ahmed", "PER"))
+    assert match is not None and match.needs_context and not match.auto
+    assert compare(Name("Brahim Ould Ahmed", "PER"), Name("Mohamed Lemine Ould Ahmed", "PER")) is None
+
+
+def test_it_links_a_name_given_without_its_second_surname():
+    match = compare(Name("Ignacio Robledo", "PER"), Name("Ignacio Robledo Sanz", "PER"))
+    assert match is not None and match.auto
+    assert "robledo" in {k for kind, k in entity_keys("Ignacio Robledo Sanz", "PER") if kind == "token"}
+    assert compare(Name("Ignacio Robledo", "PER"), Name("Ignacio Sanz", "PER")) is None
+
+
 def test_it_links_a_typo_in_a_surname_only_with_the_same_first_names():
     assert compare(Name("Fernando Grande-Marlasca", "PER"), Name("Fernando Grande-Marlaska", "PER")).auto
     other = compare(Name("Fernanda Grande-Marlasca", "PER"), Name("Fernando Grande-Marlaska", "PER"))

@@ -16,6 +16,7 @@ when the article gives other evidence (see ``entities.linking``); otherwise it i
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -75,11 +76,22 @@ def surname(name: str) -> str | None:
     return tokens[-1] if tokens else None
 
 
+# « Ould », « ben », « bin »: part of a name, but no given name (« Ould Ahmed » is a surname alone).
+_FILIATION_TOKENS = frozenset({"uld", "bin", "bint"})
+
+
+def is_full_name(name: str) -> bool:
+    """A given name and a surname at least: « Brahim Ould Ahmed » is, « Ould Ahmed » and « Hassad » are not."""
+    return sum(1 for t in person_name_tokens(name) if t not in _FILIATION_TOKENS) >= 2
+
+
 def block_tokens(name: str, label: str) -> set[str]:
-    """The words of a name whose blocks fuzzy matching looks in."""
+    """The words of a name whose blocks fuzzy matching looks in: a person's words after the first
+    (its surnames: « Ignacio Robledo Sanz » is found from « Robledo » and from « Sanz »), a body's
+    distinctive words."""
     if label == "PER":
-        last = surname(name)
-        return {last} if last and len(last) >= 3 else set()
+        tokens = [t for t in person_name_tokens(name) if t not in _FILIATION_TOKENS]
+        return {t for t in tokens[1:] or tokens if len(t) >= 3}
     return {w for w in _folded_words(name) if len(w) >= 4 and w not in _GENERIC}
 
 
@@ -95,26 +107,30 @@ def is_acronym(text: str) -> bool:
 
 def entity_keys(name: str, label: str, aliases: Iterable[str] = ()) -> set[tuple[str, str]]:
     """Every (kind, key) an entity of this name and aliases is found again by (see ``EntityKey``)."""
+    return set(_entity_keys(name, label, tuple(aliases)))
+
+
+@functools.lru_cache(maxsize=16384)  # the linker compares one name with many candidates
+def _entity_keys(name: str, label: str, aliases: tuple[str, ...]) -> frozenset[tuple[str, str]]:
     keys: set[tuple[str, str]] = set()
     if key := name_key(name):
         keys.add(("name", key[:300]))
     for alias in aliases:
-        if label == "PER" and len(person_name_tokens(alias)) < 2:
-            continue  # a surname alone (« Laftit ») is found through its block, never as an alias
+        if label == "PER" and not is_full_name(alias):
+            continue  # a surname alone (« Laftit », « Ould Ahmed ») is found through its block, never as an alias
         if (key := name_key(alias)) and ("name", key[:300]) not in keys:
             keys.add(("alias", key[:300]))
     forms = [name, *aliases]
     if label == "PER":
         for form in forms:
-            tokens = person_name_tokens(form)
-            if len(tokens) >= 2:  # a lone surname is no name: it must not link by itself
-                keys.add(("translit", " ".join(tokens)[:300]))
+            if is_full_name(form):  # a lone surname is no name: it must not link by itself
+                keys.add(("translit", " ".join(person_name_tokens(form))[:300]))
     for form in forms:
-        if label == "PER" and form is not name and len(person_name_tokens(form)) < 2:
+        if label == "PER" and form is not name and not is_full_name(form):
             continue  # a lone surname alias is the full name's own block already
         for token in block_tokens(form, label):
             keys.add(("token", token[:300]))
-    return keys
+    return frozenset(keys)
 
 
 def lookup_keys(name: str, label: str, aliases: Iterable[str] = ()) -> set[str]:
@@ -166,7 +182,15 @@ def _compare_people(a: Name, b: Name) -> Match | None:
         return None
     if ta == tb:
         return Match(0.97, "même nom translittéré", True)
+    if not is_full_name(a.name) or not is_full_name(b.name):
+        if ta[-1] == tb[-1]:
+            return Match(0.7, "nom de famille seul", False, needs_context=True)
+        return None
     if ta[-1] != tb[-1]:
+        short, long = sorted((ta, tb), key=len)
+        if long[: len(short)] == short and len(short[-1]) >= 4:
+            # « Ignacio Robledo » / « Ignacio Robledo Sanz »: the second surname left out
+            return Match(0.85, "nom complet", True)
         ratio = fuzz.ratio(" ".join(ta), " ".join(tb))
         # A typo in the surname (« Grande-Marlaska » / « Grande-Marlasca ») with the same first names.
         if ratio >= AUTO_RATIO and len(ta) == len(tb) and ta[:-1] == tb[:-1]:
@@ -174,8 +198,6 @@ def _compare_people(a: Name, b: Name) -> Match | None:
         if ratio >= SUGGEST_RATIO and len(ta) == len(tb) and ta[0][0] == tb[0][0]:
             return Match(ratio / 100 - 0.1, "orthographe voisine", False)
         return None
-    if len(ta) == 1 or len(tb) == 1:
-        return Match(0.7, "nom de famille seul", False, needs_context=True)
     if _compatible_first_names(ta[:-1], tb[:-1]):
         # « Abdelouafi Laftit » / « A. Laftit »; « Mohamed Ould Lemine » / « Mohamed Ahmed Ould Lemine »
         return Match(0.9, "prénoms compatibles", True)

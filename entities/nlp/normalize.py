@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -16,6 +17,7 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
+@functools.lru_cache(maxsize=65536)  # the linker asks for the same names many times per batch
 def name_key(name: str) -> str:
     """« M. Mohamed Hassad » and « mohamed  HASSAD » -> "mohamed hassad"."""
     key = strip_accents(name).casefold().strip()
@@ -53,6 +55,7 @@ def _fold_word(word: str) -> str:
     return _DOUBLES.sub(r"\1", word)
 
 
+@functools.lru_cache(maxsize=65536)
 def person_name_tokens(name: str) -> tuple[str, ...]:
     """The words of a person's name, spelling-blind, without honorifics or the Arabic article.
 
