@@ -102,6 +102,7 @@ class _Group:
     participants: set[int] = field(default_factory=set)
     articles: set[int] = field(default_factory=set)
     locations: set[int] = field(default_factory=set)
+    types: set[str] = field(default_factory=set)
     new_events: list[tuple[int, float]] = field(default_factory=list)
 
 
@@ -151,10 +152,11 @@ def _load_groups(reports: Sequence[Report]) -> list[_Group]:
     }
     if not clusters:
         return []
-    for cluster_id, article_id, location_id in Event.objects.filter(cluster_id__in=clusters).values_list(
-        "cluster_id", "article_id", "location_id"
+    for cluster_id, article_id, location_id, type_ in Event.objects.filter(cluster_id__in=clusters).values_list(
+        "cluster_id", "article_id", "location_id", "type"
     ):
         clusters[cluster_id].articles.add(article_id)
+        clusters[cluster_id].types.add(type_)
         if location_id:
             clusters[cluster_id].locations.add(location_id)
     for cluster_id, entity_id in (
@@ -166,6 +168,18 @@ def _load_groups(reports: Sequence[Report]) -> list[_Group]:
     return list(clusters.values())
 
 
+def _best(report: Report, groups: list[_Group], *, same_type: bool) -> tuple[_Group | None, float]:
+    """The cluster ``report`` most likely tells, if sure enough to join (not one holding its article)."""
+    best, best_score = None, 0.0
+    for group in groups:
+        if report.article_id in group.articles or (same_type and report.type not in group.types):
+            continue
+        value = score(report, group)
+        if value > best_score:
+            best, best_score = group, value
+    return (best, best_score) if best is not None and best_score >= SUGGEST else (None, 0.0)
+
+
 def cluster_reports(reports: Sequence[Report]) -> None:
     """Attach each report to the best cluster, or to a new one (see the module docstring)."""
     reports = [r for r in reports if r.date_value]
@@ -173,24 +187,31 @@ def cluster_reports(reports: Sequence[Report]) -> None:
         return
     groups = _load_groups(reports)
     placed: dict[int, tuple[_Group, float]] = {}
-    for report in sorted(reports, key=lambda r: (r.date_value, r.event_id)):
-        best, best_score = None, 0.0
-        for group in groups:
-            if report.article_id in group.articles:
-                continue
-            value = score(report, group)
-            if value > best_score:
-                best, best_score = group, value
-        if best is None or best_score < SUGGEST:
-            best = _Group(None, report.type, report.date_value, report.date_precision, report.location_id)
-            groups.append(best)
-            best_score = 1.0  # the first report of its own cluster
-        best.participants |= report.participants
-        best.articles.add(report.article_id)
+
+    def place(report: Report, group: _Group, value: float) -> None:
+        group.participants |= report.participants
+        group.articles.add(report.article_id)
+        group.types.add(report.type)
         if report.location_id:
-            best.locations.add(report.location_id)
-        best.new_events.append((report.event_id, best_score))
-        placed[report.event_id] = (best, best_score)
+            group.locations.add(report.location_id)
+        group.new_events.append((report.event_id, value))
+        placed[report.event_id] = (group, value)
+
+    # First the reports of a kind their event's cluster already holds (a meeting joins the meeting
+    # before a visit of the same day can take its place), then the others, which may start clusters.
+    pending = []
+    for report in sorted(reports, key=lambda r: (r.date_value, r.event_id)):
+        group, value = _best(report, groups, same_type=True)
+        if group is None:
+            pending.append(report)
+        else:
+            place(report, group, value)
+    for report in pending:
+        group, value = _best(report, groups, same_type=False)
+        if group is None:
+            group, value = _Group(None, report.type, report.date_value, report.date_precision, report.location_id), 1.0
+            groups.append(group)
+        place(report, group, value)
     new = [g for g in groups if g.pk is None and g.new_events]
     created = EventCluster.objects.bulk_create(
         [

@@ -203,3 +203,32 @@ def test_it_tells_a_detach_in_the_articles_history(client_owner, owner):
     clustering.cluster_detach(actor=owner, event_id=_event(b).pk)
     page = client_owner.get(f"/articles/{b.pk}/history/").content.decode()
     assert "a détaché l&#x27;événement de son groupe" in page or "a détaché l'événement de son groupe" in page
+
+
+@pytest.mark.django_db
+def test_it_lets_a_meeting_join_the_meeting_before_a_visit_of_the_same_day_takes_its_place(owner):
+    first = _report(owner)  # the meeting, reported first
+    text = TEXT.format(who="Mohamed Hassad", whom="Fernando Grande-Marlaska", where="Rabat") + " Une visite de travail."
+    outcome = article_services.articles_ingest(
+        actor=owner, inputs=[article_services.ArticleInput(text=text, title="Autre")], enqueue_extraction=False
+    )[0]
+    Article.objects.filter(pk=outcome.article.pk).update(status=Article.Status.QUEUED)
+    assert article_services.article_claim_for_extraction(outcome.article.pk)
+    spans = [
+        EntitySpan(text.index(s), text.index(s) + len(s), s, label, 0.9, g, s)
+        for g, (s, label) in enumerate(
+            (("Mohamed Hassad", "PER"), ("Fernando Grande-Marlaska", "PER"), ("Rabat", "GPE"))
+        )
+    ]
+    arguments = (EventArgument("actor", 0), EventArgument("counterpart", 1), EventArgument("location", 2))
+    visit, meeting = text.index("visite"), text.index("a reçu")
+    # the second outlet tells the visit before the meeting in its list of events
+    events = [
+        EventSpan("VISIT", visit, visit + 6, "visite", 0, len(text), arguments, None, "2024-03-12", "day", 0.9),
+        EventSpan("MEETING", meeting, meeting + 6, "a reçu", 0, len(text), arguments, None, "2024-03-12", "day", 0.9),
+    ]
+    services.extraction_store(article_id=outcome.article.pk, result=ExtractionResult("test", spans, events=events))
+    second_meeting = Event.objects.get(article=outcome.article, type="MEETING")
+    second_visit = Event.objects.get(article=outcome.article, type="VISIT")
+    assert second_meeting.cluster_id == _event(first).cluster_id
+    assert second_visit.cluster_id != _event(first).cluster_id
