@@ -353,12 +353,20 @@ def cross_article(occurrences: Sequence[tuple[Any, str, Any]]) -> dict[str, Any]
             pairs_linked += g1 == g2 and p1 == p2
             pairs_same_id += p1 == p2
     in_several = Counter(g for g, _ in {(g, a) for g, a, _ in items})
+    ids_by_gold: dict[Any, set] = defaultdict(set)
+    where: dict[Any, set] = defaultdict(set)
+    for gold, article, pred in items:
+        ids_by_gold[gold].add(pred)
+        where[gold].add(f"{article}:{pred}")
     return {
         "gold_items_in_several_articles": sum(1 for n in in_several.values() if n > 1),
         "pairs": pairs_same_gold,
         "recall": round(pairs_linked / pairs_same_gold, 3) if pairs_same_gold else None,
         "precision": round(pairs_linked / pairs_same_id, 3) if pairs_same_id else None,
         "shared_ids": sum(1 for golds in golds_by_id.values() if len(golds) > 1),
+        # for --errors: gold items exported under several ids, and ids standing for several gold items
+        "split": [[str(g), sorted(where[g])] for g, ids in ids_by_gold.items() if len(ids) > 1],
+        "joined": [[str(p), sorted(map(str, golds))] for p, golds in golds_by_id.items() if len(golds) > 1],
     }
 
 
@@ -656,6 +664,11 @@ def print_errors(result: dict) -> None:
             print(f"  event FA      {f['type']:<12} {f['trigger']!r} {f['participants']} {f['date']}{tag}")
         for d in a["date_errors"]:
             print(f"  date          {d['type']:<12} {d['trigger']!r} gold {d['gold']} exported {d['exported']}")
+    for what, c in result["cross_article"].items():
+        for gold, places in c["split"]:
+            print(f"  cross-article {what}: {gold} exported under several ids (article:id) {places}")
+        for pred, golds in c["joined"]:
+            print(f"  cross-article {what}: id {pred} stands for {golds}")
 
 
 def main() -> None:
