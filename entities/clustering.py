@@ -199,6 +199,7 @@ def cluster_reports(reports: Sequence[Report]) -> None:
 
     # First the reports of a kind their event's cluster already holds (a meeting joins the meeting
     # before a visit of the same day can take its place), then the others, which may start clusters.
+    # A cluster never takes two reports of one article.
     pending = []
     for report in sorted(reports, key=lambda r: (r.date_value, r.event_id)):
         group, value = _best(report, groups, same_type=True)
@@ -206,7 +207,19 @@ def cluster_reports(reports: Sequence[Report]) -> None:
             pending.append(report)
         else:
             place(report, group, value)
+    # The batch's own new clusters likewise: a report that could only join a cluster of another kind
+    # waits until the reports of that cluster's kind have settled.
+    waiting = []
     for report in pending:
+        group, value = _best(report, groups, same_type=True)
+        if group is None and _best(report, groups, same_type=False)[0] is not None:
+            waiting.append(report)
+            continue
+        if group is None:
+            group, value = _Group(None, report.type, report.date_value, report.date_precision, report.location_id), 1.0
+            groups.append(group)
+        place(report, group, value)
+    for report in waiting:
         group, value = _best(report, groups, same_type=False)
         if group is None:
             group, value = _Group(None, report.type, report.date_value, report.date_precision, report.location_id), 1.0

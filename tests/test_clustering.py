@@ -232,3 +232,35 @@ def test_it_lets_a_meeting_join_the_meeting_before_a_visit_of_the_same_day_takes
     second_visit = Event.objects.get(article=outcome.article, type="VISIT")
     assert second_meeting.cluster_id == _event(first).cluster_id
     assert second_visit.cluster_id != _event(first).cluster_id
+
+
+@pytest.mark.django_db
+def test_it_prefers_the_same_kind_within_one_import_batch_too(owner):
+    items, articles = [], []
+    for index, kinds in enumerate((("MEETING",), ("VISIT", "MEETING"))):
+        text = (
+            TEXT.format(who="Mohamed Hassad", whom="Fernando Grande-Marlaska", where="Rabat") + f" Visite n° {index}."
+        )
+        outcome = article_services.articles_ingest(
+            actor=owner, inputs=[article_services.ArticleInput(text=text, title="Dépêche")], enqueue_extraction=False
+        )[0]
+        Article.objects.filter(pk=outcome.article.pk).update(status=Article.Status.QUEUED)
+        assert article_services.article_claim_for_extraction(outcome.article.pk)
+        spans = [
+            EntitySpan(text.index(s), text.index(s) + len(s), s, "PER", 0.9, g, s)
+            for g, s in enumerate(("Mohamed Hassad", "Fernando Grande-Marlaska"))
+        ]
+        arguments = (EventArgument("actor", 0), EventArgument("counterpart", 1))
+        triggers = {"MEETING": "a reçu", "VISIT": "Visite"}
+        events = [
+            EventSpan(k, text.index(triggers[k]), text.index(triggers[k]) + len(triggers[k]), triggers[k], 0,
+                      len(text), arguments, None, "2024-03-12", "day", 0.9)
+            for k in kinds
+        ]  # fmt: skip
+        items.append(services.ExtractionToStore(outcome.article.pk, ExtractionResult("test", spans, events=events)))
+        articles.append(outcome.article)
+    services.extraction_store_many(items=items)
+    meetings = Event.objects.filter(article__in=articles, type="MEETING")
+    assert len({e.cluster_id for e in meetings}) == 1
+    visit = Event.objects.get(type="VISIT")
+    assert visit.cluster_id not in {e.cluster_id for e in meetings}
