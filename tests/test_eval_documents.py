@@ -159,3 +159,17 @@ def test_it_calls_two_gold_events_one_when_type_day_and_a_participant_agree(ev):
     assert keys[("a", 0)] == keys[("b", 0)]
     assert keys[("b", 1)] != keys[("a", 0)]
     assert ("b", 2) not in keys  # undated: no cross-article identity
+
+
+def test_it_joins_gold_names_an_article_gives_as_aliases_of_each_other(ev):
+    records = [
+        {"id": "a", "entities": [{"name": "Abdulaziz bin Saud", "label": "PER", "aliases": []}]},
+        {"id": "b", "entities": [
+            {"name": "Abdelaziz ben Saoud", "label": "PER", "aliases": ["Abdulaziz bin Saud"]},
+            {"name": "Brahim Ould Ahmed", "label": "PER", "aliases": ["Ould Ahmed"]},
+        ]},
+        {"id": "c", "entities": [{"name": "Mohamed Ould Ahmed", "label": "PER", "aliases": ["Ould Ahmed"]}]},
+    ]  # fmt: skip
+    identity = ev.gold_identities(records)
+    assert identity[("PER", "abdulaziz bin saud")] == identity[("PER", "abdelaziz ben saoud")]
+    assert identity[("PER", "brahim ould ahmed")] != identity[("PER", "mohamed ould ahmed")]
