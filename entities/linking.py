@@ -234,8 +234,9 @@ def _among_new(
                 match = compare(Name(wa.name, wa.label, tuple(wa.forms())), Name(wb.name, wb.label, tuple(wb.forms())))
                 if match is None:
                     continue
-                if match.auto:
-                    parent[root(a)] = root(b)
+                shared = {c for c in wa.context & wb.context if c[0] in ("PER", "ORG")}
+                if match.auto or (match.needs_context and shared):
+                    parent[root(a)] = root(b)  # a surname alone beside the same people: the rule for known ones
                 else:
                     doubts.append((a, b, match))
     groups: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)

@@ -170,10 +170,18 @@ def _exact(a: Name, b: Name) -> str | None:
     return None
 
 
+def _same_word(word: str, other: str) -> bool:
+    return word == other or (len(word) == 1 and other.startswith(word)) or (len(other) == 1 and word.startswith(other))
+
+
 def _compatible_first_names(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """Each given name of the shorter name is one of the other's, or its initial."""
+    """The first given names agree (or one is the other's initial) and each other given name of the
+    shorter is one of the other's. The first must agree: in a patronymic chain the son carries his
+    father's name after his own (« Mahamat Idriss Déby » is not « Idriss Déby »)."""
     short, long = sorted((a, b), key=len)
-    return all(any(word == other or len(word) == 1 and other.startswith(word) for other in long) for word in short)
+    if not short:
+        return True
+    return _same_word(short[0], long[0]) and all(any(_same_word(w, o) for o in long) for w in short[1:])
 
 
 def _compare_people(a: Name, b: Name) -> Match | None:
@@ -189,8 +197,10 @@ def _compare_people(a: Name, b: Name) -> Match | None:
     if ta[-1] != tb[-1]:
         short, long = sorted((ta, tb), key=len)
         if long[: len(short)] == short and len(short[-1]) >= 4:
-            # « Ignacio Robledo » / « Ignacio Robledo Sanz »: the second surname left out
-            return Match(0.85, "nom complet", True)
+            # « Ignacio Robledo » / « Ignacio Robledo Sanz » (a second surname left out), but also
+            # « Mohamed Ahmed » / « Mohamed Ahmed Ould Lemine » (a father's name, maybe another man):
+            # the same person only with evidence from the article, like a surname alone.
+            return Match(0.8, "nom abrégé", False, needs_context=True)
         ratio = fuzz.ratio(" ".join(ta), " ".join(tb))
         # A typo in the surname (« Grande-Marlaska » / « Grande-Marlasca ») with the same first names.
         if ratio >= AUTO_RATIO and len(ta) == len(tb) and ta[:-1] == tb[:-1]:
