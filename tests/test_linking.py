@@ -81,6 +81,20 @@ def test_it_links_organisation_names_written_differently():
     assert match is not None and match.auto
 
 
+def test_it_never_links_places_or_numbered_bodies_one_character_apart():
+    saint = compare(Name("Saint-Marin", "GPE"), Name("Saint-Martin", "GPE"))
+    assert saint is None or not saint.auto
+    assert (
+        compare(Name("France 2", "ORG"), Name("France 3", "ORG")) is None
+        or not compare(Name("France 2", "ORG"), Name("France 3", "ORG")).auto
+    )
+
+
+def test_it_keeps_a_wrongly_grouped_relative_out_of_a_persons_keys():
+    keys = entity_keys("François Fillon", "PER", ["Penelope Fillon", "F. Fillon"])
+    assert ("alias", "penelope fillon") not in keys and ("alias", "f fillon") in keys
+
+
 def test_it_does_not_compare_across_labels():
     assert compare(Name("Niger", "GPE"), Name("Niger", "LOC")) is None
 

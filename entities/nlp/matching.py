@@ -52,7 +52,7 @@ _STOPWORDS = frozenset(
     de du des la le les l d et en au aux a pour sur of the and for in on to par
     """.split()  # noqa: SIM905
 )
-_WORD = re.compile(r"[^\W\d_]+")
+_WORD = re.compile(r"[^\W_]+")  # digits kept: « France 2 » is not « France 3 »
 
 # Thresholds on rapidfuzz scores (0..100) of folded names, decided on the development sets' names.
 AUTO_RATIO = 93.0
@@ -115,6 +115,10 @@ def _entity_keys(name: str, label: str, aliases: tuple[str, ...]) -> frozenset[t
     keys: set[tuple[str, str]] = set()
     if key := name_key(name):
         keys.add(("name", key[:300]))
+    if label == "PER":
+        # An article's grouping can be wrong (« Penelope Fillon » among « François Fillon »'s forms): a
+        # form that cannot be the same person is not a key, or it would draw her mentions to him.
+        aliases = tuple(a for a in aliases if _compare_people(Name(name, label), Name(a, label)) is not None)
     for alias in aliases:
         if label == "PER" and not is_full_name(alias):
             continue  # a surname alone (« Laftit », « Ould Ahmed ») is found through its block, never as an alias
@@ -226,6 +230,11 @@ def _compare_names(a: Name, b: Name) -> Match | None:
         if is_acronym(short.name) and initials(other.name) == name_key(short.name).replace(" ", ""):
             return Match(0.7, "sigle des initiales", False)
     ratio = fuzz.ratio(fa, fb)
+    if a.label in ("GPE", "LOC"):
+        # Places one letter apart are other places (« Saint-Marin » / « Saint-Martin », Mali / Bali):
+        # their other spellings come from the gazetteer's forms, never from a fuzzy score.
+        best = max(ratio, fuzz.token_sort_ratio(fa, fb))
+        return Match(best / 100 - 0.1, "noms voisins", False) if best >= SUGGEST_RATIO else None
     if ratio >= AUTO_RATIO and min(len(fa), len(fb)) >= 8:
         return Match(ratio / 100, "orthographe voisine", True)
     sorted_ratio = fuzz.token_sort_ratio(fa, fb)
