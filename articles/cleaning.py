@@ -82,7 +82,7 @@ _AGENCIES = {
     for name in (
         "AFP", "AP", "APS", "APA", "MAP", "Reuters", "DPA", "EFE", "ANSA", "Xinhua",
         "Anadolu", "TAP", "ATS", "AIP", "AIB", "ANP", "AMI", "ACP", "Belga", "MENA",
-        "PANA", "Sputnik", "UPI", "Bloomberg", "IRNA", "TASS",
+        "PANA", "Sputnik", "UPI", "Bloomberg", "IRNA", "TASS", "Europa Press", "Lusa", "Kyodo", "Yonhap",
     )
 }
 # fmt: on

@@ -402,7 +402,7 @@ def fix_entities(doc: Doc) -> Doc:
     mentions = _resolve_anaphors(doc, mentions, [s for s in ruler_spans if s.label_ == ANAPHOR], lexicon)
     mentions = _refer_back_to_bodies(doc, mentions)
     mentions = _repeat_names(doc, mentions)
-    mentions = _polish_edges(doc, mentions)
+    mentions = _polish_edges(doc, mentions, lexicon)
     mentions = _join_placed_bodies(doc, mentions)
     mentions = _without_overlaps(mentions)
     _harmonise_labels(doc, mentions, lexicon)
@@ -1057,12 +1057,13 @@ COMPASS_ADJECTIVES = _words(
 )
 
 
-def _polish_edges(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
+def _polish_edges(doc: Doc, mentions: list[_Mention], lexicon: Lexicon) -> list[_Mention]:
     """Mend span edges every source gets wrong now and then.
 
     « Garde civile et de la » loses its dangling words; « Mission de transition de l' » + « UA »
     become one organisation; « Méditerranée » takes « occidentale »; a name inside quotes with a
-    year (« exercice « Gorée 2024 » ») names an exercise, not a place.
+    year (« exercice « Gorée 2024 » ») names an exercise, not a place; « la DGST marocaine » is
+    the DGST.
     """
     out: list[_Mention] = []
     mentions = sorted(mentions, key=lambda m: m.start)
@@ -1093,6 +1094,11 @@ def _polish_edges(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
             else:
                 while m.end - m.start > 1 and doc[m.end - 1].lower_ in TRAILING_FUNCTION_WORDS | {"et"}:
                     m.end -= 1
+        if m.label == "ORG" and m.end - m.start > 1 and doc[m.end - 1].lower_ in lexicon.demonym_adjectives:
+            # « la DGST marocaine », « la Guardia Civil espagnole »: the body is the name before the adjective
+            core = _text(doc, m.start, m.end - 1)
+            if (m.end - m.start == 2 and _looks_like_acronym(doc[m.start].text)) or core in lexicon.names:
+                m.end -= 1
         compass = m.end < len(doc) and doc[m.end].lower_ in COMPASS_ADJECTIVES
         if m.label in ("LOC", "GPE") and compass and not any(o.start == m.end for o in mentions):
             m.end += 1
