@@ -1296,3 +1296,17 @@ def test_a_body_inaugurated_is_founded_a_platform_inaugurated_is_launched():
     text = "Le ministre a inauguré mardi une plateforme de signalement des contenus terroristes."
     _, _, found = extract(text, (), [("mardi", "2024-03-12")])
     assert [e.type for e in found] == ["LAUNCH"]
+
+
+def test_an_agreement_hung_on_the_partners_name_and_a_partner_hung_on_the_place_are_the_signing_s():
+    text = (
+        "Le ministre espagnol de l'Intérieur, Ignacio Robledo, a signé mardi à Rabat avec son homologue marocain, "
+        "Abdelwahed Lamrani, un protocole de coopération qui prévoit des patrouilles mixtes."
+    )
+    names = [("Ignacio Robledo", "PER"), ("Rabat", "GPE"), ("Abdelwahed Lamrani", "PER")]
+    entities, _, found = extract(text, names, [("mardi", "2024-10-08")])
+    signed = one(found, "AGREEMENT")
+    assert {("actor", "Ignacio Robledo"), ("counterpart", "Abdelwahed Lamrani")} <= set(args(signed, entities))
+    # a signature with no agreement anywhere in its clause is none
+    _, _, found = extract("Le président a signé mardi à Rabat avec son stylo favori.", (), [("mardi", "2024-10-08")])
+    assert not [e for e in found if e.type == "AGREEMENT"]

@@ -829,7 +829,18 @@ def _verb_type(art: _Article, tok: Token, reflexive: bool, special: str | None) 
             said_of = [tok.head, tok.head.head] if tok.head.dep_ == "nmod" else [tok.head]
             if any(_lemma(t) in AGREEMENT_OBJECTS for t in said_of):
                 return kind
-        return kind if obj_lemmas & AGREEMENT_OBJECTS else None
+        if obj_lemmas & AGREEMENT_OBJECTS:
+            return kind
+        # « a signé mardi à Rabat avec son homologue, X, un protocole » with the agreement hung as an
+        # apposition of the last name: a caseless agreement noun further in the verb's clause
+        slipped = any(
+            t.i > tok.i
+            and _lemma(t) in AGREEMENT_OBJECTS
+            and t.dep_ in {"appos", "nmod", "conj"}
+            and _case_of(t) is None
+            for t in tok.subtree
+        )
+        return kind if slipped and not objs else None
     if (
         lemma == "échanger"
         and "Imp" not in tok.morph.get("Tense")  # « les suspects échangeaient avec un membre de l'EI »: no talks
@@ -1580,6 +1591,9 @@ def _attach(art: _Article, anchors: dict[int, list[tuple[_Event, str]]], index: 
                 continue
             if case in {"à", "en", "dans"} and art.label_at(head) in {"GPE", "LOC"}:
                 tok = head  # « à Addis-Abeba, au siège de l'Union africaine »: said of the same place
+                continue
+            if case == "avec" and head_case in {"à", "en"} and art.label_at(head) in {"GPE", "LOC"}:
+                tok = head  # « a signé à Rabat avec son homologue »: the partner hung on the place is the verb's
                 continue
             if label in {"GPE", "LOC"} and case in {"à", "en", "dans", "sur"}:
                 # « devant un poste de police à Mogadiscio »; « deux casques bleus au Mali »
