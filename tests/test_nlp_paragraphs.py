@@ -34,3 +34,18 @@ def test_it_finds_the_reception_told_in_the_next_paragraph():
     assert meetings, result.events
     names = {result.entities[a.entity].canonical for a in meetings[0].arguments}
     assert {"Saif bin Zayed Al Nahyan", "Abdelouafi Laftit"} <= names
+
+
+def test_it_never_starts_a_sentence_inside_a_line_but_after_a_full_stop_or_a_dash():
+    text = (
+        "Rabat, 12 mars (MAP) – La Mauritanie a officiellement rejoint le 19 février 2025 l'Initiative d'Accra "
+        "(Accra Initiative), le mécanisme de coopération sécuritaire créé en 2017. Elle y siège depuis."
+    )
+    nlp = get_nlp()
+    doc = nlp(text)
+    starts = {t.idx for t in doc if t.is_sent_start}
+    assert text.index("l'Initiative") not in starts  # the parser cut here after the date
+    assert text.index("Elle y siège") in starts
+    (result,) = extract_many([(text, dt.date(2025, 2, 20))])
+    joined = [e for e in result.events if e.type == "MEMBERSHIP"]
+    assert joined and "Initiative d'Accra" in {result.entities[a.entity].text for a in joined[0].arguments}

@@ -14,6 +14,8 @@ from spacy.tokens import Doc
 
 NAME = "vigie_paragraphs"
 _SENTENCE_END = frozenset('.!?…:;»"”')
+# The parser may still end a sentence after these, within a line (a dateline's dash: « Rabat, 12 mars (MAP) – »).
+_MAY_END = _SENTENCE_END | frozenset("–—-")
 
 
 @Language.component(NAME)
@@ -24,6 +26,12 @@ def mark_paragraphs(doc: Doc) -> Doc:
         before = doc[token.i - 1] if token.i > 0 else None
         if "\n\n" in token.text or before is None or before.text[-1:] in _SENTENCE_END:
             doc[token.i + 1].is_sent_start = True
+    # Within a line, a sentence starts only after a full stop, a question or exclamation mark:
+    # the parser otherwise cuts « a rejoint le 19 février 2025 | l'Initiative d'Accra » after the date.
+    for token in doc[1:]:
+        before = doc[token.i - 1]
+        if token.is_sent_start is None and not before.is_space and before.text[-1:] not in _MAY_END:
+            token.is_sent_start = False
     return doc
 
 
