@@ -20,7 +20,6 @@ Analysts confirm, detach, attach and merge clusters with the services below, eac
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -29,7 +28,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from articles.models import AuditEntry
-from entities.models import Event, EventArgument, EventCluster, Judgement, Status
+from entities.models import Event, EventArgument, EventCluster, Judgement
 
 AUTO = 0.75
 SUGGEST = 0.5
@@ -243,29 +242,6 @@ def cluster_reports(reports: Sequence[Report]) -> None:
         [Event(pk=pk, cluster_id=group.pk, cluster_score=round(value, 3)) for pk, (group, value) in placed.items()],
         ["cluster", "cluster_score"],
     )
-
-
-def reports_of(event_ids: Iterable[int]) -> list[Report]:
-    """The clustering's view of stored events (rejected and undated ones left out)."""
-    events = list(
-        Event.objects.filter(pk__in=list(event_ids))
-        .exclude(status=Status.REJECTED)
-        .values_list("pk", "article_id", "type", "date_value", "location_id", "date_precision")
-    )
-    participants: dict[int, set[int]] = defaultdict(set)
-    for event_id, entity_id in (
-        EventArgument.objects.filter(event_id__in=[e[0] for e in events], entity__isnull=False)
-        .exclude(role="location")
-        .values_list("event_id", "entity_id")
-    ):
-        participants[event_id].add(entity_id)
-    return [Report(pk, a, t, d, loc, frozenset(participants[pk]), p) for pk, a, t, d, loc, p in events if d]
-
-
-def events_cluster(*, event_ids: Sequence[int]) -> None:
-    """Cluster stored events not in a cluster yet (the extraction store calls ``cluster_reports`` directly)."""
-    unclustered = Event.objects.filter(pk__in=list(event_ids), cluster__isnull=True).values_list("pk", flat=True)
-    cluster_reports(reports_of(unclustered))
 
 
 # -- analysts' decisions -----------------------------------------------------------------------------
