@@ -250,7 +250,7 @@ class Judgement(models.Model):
     right_cluster = models.ForeignKey("EventCluster", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     verdict = models.CharField(max_length=8, choices=Verdict.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now=True)
+    decided_at = models.DateTimeField(auto_now=True)  # the latest word on the pair
 
     class Meta:
         constraints = [
