@@ -20,6 +20,20 @@ def _at(text: str, surface: str, nth: int = 0) -> int:
     return start
 
 
+def claimed_for_extraction(owner, text: str, *, title: str = "Dépêche", **create) -> Article:
+    """An article created by ``owner`` and claimed as a worker claims it, ready for ``extraction_store``.
+
+    Not queued for the real pipeline: the extraction the test stores is the one it wants.
+    """
+    item = article_services.ArticleInput(text=text, title=title, location="test", **create)
+    outcome = article_services.articles_ingest(actor=owner, inputs=[item], enqueue_extraction=False)[0]
+    assert outcome.kind == "created", outcome.reason
+    article = outcome.article
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.QUEUED)
+    assert article_services.article_claim_for_extraction(article.pk)
+    return article
+
+
 def extracted(
     owner,
     *,
@@ -34,13 +48,7 @@ def extracted(
     By default: two PER mentions of Hassad, one of Marlaska, Rabat (GPE), a MEETING on « a reçu »
     with Hassad as actor and Marlaska as counterpart, and the date « mardi ».
     """
-    # Not queued for the real pipeline: the extraction below is the one the test wants.
-    item = article_services.ArticleInput(text=text, title=title, location="test", **create)
-    outcome = article_services.articles_ingest(actor=owner, inputs=[item], enqueue_extraction=False)[0]
-    assert outcome.kind == "created", outcome.reason
-    article = outcome.article
-    Article.objects.filter(pk=article.pk).update(status=Article.Status.QUEUED)
-    assert article_services.article_claim_for_extraction(article.pk)
+    article = claimed_for_extraction(owner, text, title=title, **create)
     if entities is None:
         entities = [
             ("Mohamed Hassad", "PER", 0),

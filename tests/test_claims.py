@@ -15,6 +15,7 @@ from entities.models import Claim, Entity
 from entities.nlp.claims import find_claims, membership_predicate
 from entities.nlp.types import ClaimSpan, EntitySpan, EventArgument, EventSpan, ExtractionResult
 from entities.selectors import article_facts, articles_for_export
+from tests.factories import claimed_for_extraction
 
 
 def _spans(text: str, names: list[tuple[str, str]]) -> list[EntitySpan]:
@@ -70,21 +71,8 @@ def test_it_does_not_read_a_single_state_after_sont_as_a_list():
 
 def _article(owner, text: str, claims: list[tuple[str, str, str, str]], published: str | None = None) -> Article:
     """An article whose extraction states (member, predicate, body, date) claims."""
-    outcome = article_services.articles_ingest(
-        actor=owner,
-        inputs=[
-            article_services.ArticleInput(
-                text=text,
-                title="Dépêche",
-                published_at=dt.datetime.fromisoformat(published) if published else None,
-            )
-        ],
-        enqueue_extraction=False,
-    )[0]
-    assert outcome.kind == "created", outcome.reason
-    article = outcome.article
-    Article.objects.filter(pk=article.pk).update(status=Article.Status.QUEUED)
-    assert article_services.article_claim_for_extraction(article.pk)
+    when = dt.datetime.fromisoformat(published) if published else None
+    article = claimed_for_extraction(owner, text, published_at=when)
     names = sorted({n for c in claims for n in (c[0], c[2])}, key=text.index)
     spans = _spans(text, [(n, "ORG" if n in ("OTAN", "CEDEAO", "AES") else "GPE") for n in names])
     index = {n: i for i, n in enumerate(names)}

@@ -11,6 +11,7 @@ from entities.clustering import Report, date_agreement, score
 from entities.models import Event, EventCluster, Judgement
 from entities.nlp.types import EntitySpan, EventArgument, EventSpan, ExtractionResult
 from entities.selectors import article_facts, articles_for_export
+from tests.factories import claimed_for_extraction
 
 # -- the score, alone --------------------------------------------------------------------------------
 
@@ -51,15 +52,7 @@ TEXT = "{who} a reçu {whom} à {where} pour une réunion sur la sécurité des 
 def _report(owner, *, who="Mohamed Hassad", whom="Fernando Grande-Marlaska", where="Rabat", date="2024-03-12",
             type_="MEETING", trigger="a reçu", extra: str = "", outlet: str = "") -> Article:  # fmt: skip
     text = TEXT.format(who=who, whom=whom, where=where) + extra + (f" Selon {outlet}." if outlet else "")
-    outcome = article_services.articles_ingest(
-        actor=owner,
-        inputs=[article_services.ArticleInput(text=text, title="Dépêche", location="test")],
-        enqueue_extraction=False,
-    )[0]
-    assert outcome.kind == "created", outcome.reason
-    article = outcome.article
-    Article.objects.filter(pk=article.pk).update(status=Article.Status.QUEUED)
-    assert article_services.article_claim_for_extraction(article.pk)
+    article = claimed_for_extraction(owner, text, title="Dépêche")
     spans = []
     for group, (surface, label) in enumerate(((who, "PER"), (whom, "PER"), (where, "GPE"))):
         start = text.index(surface)
@@ -118,12 +111,8 @@ def test_it_clusters_reports_of_one_import_batch_together(owner):
     articles = []
     for who in ("Mohamed Hassad", "Mohammed Hassad"):
         text = TEXT.format(who=who, whom="Fernando Grande-Marlaska", where="Rabat")
-        outcome = article_services.articles_ingest(
-            actor=owner, inputs=[article_services.ArticleInput(text=text, title="Dépêche")], enqueue_extraction=False
-        )[0]
-        Article.objects.filter(pk=outcome.article.pk).update(status=Article.Status.QUEUED)
-        assert article_services.article_claim_for_extraction(outcome.article.pk)
-        articles.append((outcome.article, text))
+        article = claimed_for_extraction(owner, text, title="Dépêche")
+        articles.append((article, text))
     items = []
     for article, text in articles:
         spans = [
@@ -209,11 +198,7 @@ def test_it_tells_a_detach_in_the_articles_history(client_owner, owner):
 def test_it_lets_a_meeting_join_the_meeting_before_a_visit_of_the_same_day_takes_its_place(owner):
     first = _report(owner)  # the meeting, reported first
     text = TEXT.format(who="Mohamed Hassad", whom="Fernando Grande-Marlaska", where="Rabat") + " Une visite de travail."
-    outcome = article_services.articles_ingest(
-        actor=owner, inputs=[article_services.ArticleInput(text=text, title="Autre")], enqueue_extraction=False
-    )[0]
-    Article.objects.filter(pk=outcome.article.pk).update(status=Article.Status.QUEUED)
-    assert article_services.article_claim_for_extraction(outcome.article.pk)
+    article = claimed_for_extraction(owner, text, title="Autre")
     spans = [
         EntitySpan(text.index(s), text.index(s) + len(s), s, label, 0.9, g, s)
         for g, (s, label) in enumerate(
@@ -227,9 +212,9 @@ def test_it_lets_a_meeting_join_the_meeting_before_a_visit_of_the_same_day_takes
         EventSpan("VISIT", visit, visit + 6, "visite", 0, len(text), arguments, None, "2024-03-12", "day", 0.9),
         EventSpan("MEETING", meeting, meeting + 6, "a reçu", 0, len(text), arguments, None, "2024-03-12", "day", 0.9),
     ]
-    services.extraction_store(article_id=outcome.article.pk, result=ExtractionResult("test", spans, events=events))
-    second_meeting = Event.objects.get(article=outcome.article, type="MEETING")
-    second_visit = Event.objects.get(article=outcome.article, type="VISIT")
+    services.extraction_store(article_id=article.pk, result=ExtractionResult("test", spans, events=events))
+    second_meeting = Event.objects.get(article=article, type="MEETING")
+    second_visit = Event.objects.get(article=article, type="VISIT")
     assert second_meeting.cluster_id == _event(first).cluster_id
     assert second_visit.cluster_id != _event(first).cluster_id
 
@@ -241,11 +226,7 @@ def test_it_prefers_the_same_kind_within_one_import_batch_too(owner):
         text = (
             TEXT.format(who="Mohamed Hassad", whom="Fernando Grande-Marlaska", where="Rabat") + f" Visite n° {index}."
         )
-        outcome = article_services.articles_ingest(
-            actor=owner, inputs=[article_services.ArticleInput(text=text, title="Dépêche")], enqueue_extraction=False
-        )[0]
-        Article.objects.filter(pk=outcome.article.pk).update(status=Article.Status.QUEUED)
-        assert article_services.article_claim_for_extraction(outcome.article.pk)
+        article = claimed_for_extraction(owner, text, title="Dépêche")
         spans = [
             EntitySpan(text.index(s), text.index(s) + len(s), s, "PER", 0.9, g, s)
             for g, s in enumerate(("Mohamed Hassad", "Fernando Grande-Marlaska"))
@@ -257,8 +238,8 @@ def test_it_prefers_the_same_kind_within_one_import_batch_too(owner):
                       len(text), arguments, None, "2024-03-12", "day", 0.9)
             for k in kinds
         ]  # fmt: skip
-        items.append(services.ExtractionToStore(outcome.article.pk, ExtractionResult("test", spans, events=events)))
-        articles.append(outcome.article)
+        items.append(services.ExtractionToStore(article.pk, ExtractionResult("test", spans, events=events)))
+        articles.append(article)
     services.extraction_store_many(items=items)
     meetings = Event.objects.filter(article__in=articles, type="MEETING")
     assert len({e.cluster_id for e in meetings}) == 1

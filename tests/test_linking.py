@@ -21,6 +21,7 @@ from entities.models import (
 from entities.nlp.matching import Name, compare, entity_keys
 from entities.nlp.types import EntitySpan, EventSpan, ExtractionResult
 from entities.nlp.types import EventArgument as ArgumentSpan
+from tests.factories import claimed_for_extraction
 
 # -- the matching rules, alone ----------------------------------------------------------------
 
@@ -115,15 +116,7 @@ def test_it_leaves_generic_words_out_of_an_organisations_blocks():
 
 def _extract(owner, text: str, names: list[tuple[str, str, tuple[str, ...]]], title: str = "") -> Article:
     """Store an article extracted with one group per (surface, label, aliases); the canonical is the surface."""
-    outcome = article_services.articles_ingest(
-        actor=owner,
-        inputs=[article_services.ArticleInput(text=text, title=title or "Dépêche de test", location="test")],
-        enqueue_extraction=False,
-    )[0]
-    assert outcome.kind == "created", outcome.reason
-    article = outcome.article
-    Article.objects.filter(pk=article.pk).update(status=Article.Status.QUEUED)
-    assert article_services.article_claim_for_extraction(article.pk)
+    article = claimed_for_extraction(owner, text, title=title or "Dépêche de test")
     spans = []
     for group, (surface, label, aliases) in enumerate(names):
         start = text.index(surface)
@@ -365,15 +358,11 @@ def test_it_links_new_names_spelled_two_ways_within_one_import_batch(owner):
     texts = ["Abdelouahed Khalil a reçu son homologue.", "Abdelwahed Khalil s'est rendu à Niamey."]
     items, articles = [], []
     for text in texts:
-        outcome = article_services.articles_ingest(
-            actor=owner, inputs=[article_services.ArticleInput(text=text, title="Dépêche")], enqueue_extraction=False
-        )[0]
-        Article.objects.filter(pk=outcome.article.pk).update(status=Article.Status.QUEUED)
-        assert article_services.article_claim_for_extraction(outcome.article.pk)
+        article = claimed_for_extraction(owner, text, title="Dépêche")
         surface = text.split(" ")[0] + " Khalil"
         span = EntitySpan(0, len(surface), surface, "PER", 0.9, 0, surface)
-        items.append(services.ExtractionToStore(outcome.article.pk, ExtractionResult("test", [span])))
-        articles.append((outcome.article, surface))
+        items.append(services.ExtractionToStore(article.pk, ExtractionResult("test", [span])))
+        articles.append((article, surface))
     services.extraction_store_many(items=items)
     entities = {_entity(article, surface) for article, surface in articles}
     assert len(entities) == 1
@@ -399,17 +388,13 @@ def test_it_links_a_shortened_name_beside_the_same_people_within_one_batch(owner
     ]
     items, articles = [], []
     for text, name in texts:
-        outcome = article_services.articles_ingest(
-            actor=owner, inputs=[article_services.ArticleInput(text=text, title="Dépêche")], enqueue_extraction=False
-        )[0]
-        Article.objects.filter(pk=outcome.article.pk).update(status=Article.Status.QUEUED)
-        assert article_services.article_claim_for_extraction(outcome.article.pk)
+        article = claimed_for_extraction(owner, text, title="Dépêche")
         names = [(name, "PER"), ("Abdelouahed Lamrani", "PER")]
         spans = [
             EntitySpan(text.index(n), text.index(n) + len(n), n, label, 0.9, g, n) for g, (n, label) in enumerate(names)
         ]
-        items.append(services.ExtractionToStore(outcome.article.pk, ExtractionResult("test", spans)))
-        articles.append((outcome.article, name))
+        items.append(services.ExtractionToStore(article.pk, ExtractionResult("test", spans)))
+        articles.append((article, name))
     services.extraction_store_many(items=items)
     full, short = (Mention.objects.get(article=a, text=n).entity for a, n in articles)
     assert full == short  # beside Lamrani in both articles
