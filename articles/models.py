@@ -81,6 +81,9 @@ class Article(models.Model):
     extraction_attempts = models.PositiveIntegerField(default=0)
     # Who holds the "extracting" claim (the task id): a retry of the same task may take it back.
     claim_token = models.CharField(max_length=64, blank=True)
+    # When the broker accepted the extraction message for the current "queued" state; empty while
+    # no message was published (broker down): the relay (articles/relay.py) publishes those.
+    enqueued_at = models.DateTimeField(null=True, blank=True)
 
     import_job = models.ForeignKey(
         "ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
@@ -108,6 +111,7 @@ class Article(models.Model):
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["published_at"]),
             models.Index(fields=["assigned_to", "status"]),
+            models.Index(fields=["status", "status_changed_at"], name="article_status_changed"),
         ]
         permissions = [
             ("review_article", "Can review articles (decide on suggestions)"),
@@ -195,6 +199,10 @@ class ImportJob(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Who runs the job (the task id, or the command's own token): a retry of the same run may take it back.
+    claim_token = models.CharField(max_length=64, blank=True)
+    # When the broker accepted the run_import message; empty while none was published (broker down).
+    enqueued_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

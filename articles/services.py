@@ -17,8 +17,9 @@ from itertools import islice
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from articles import dedup
@@ -40,6 +41,10 @@ from articles.models import Article, AuditEntry, ImportJob, ImportProblem, MinHa
 logger = logging.getLogger(__name__)
 
 TITLE_MAX = 500
+
+# Errors of the database connection rather than of the data (server restarted, connection
+# dropped, lock timeout): the work is retried with backoff, never marked failed for them.
+TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError)
 
 
 class IngestError(Exception):
@@ -377,21 +382,53 @@ def _link_near_duplicates(fresh: list[tuple[int, _Prepared]], near: dict, outcom
         Article.objects.bulk_update(changed, ["near_duplicate_of", "near_duplicate_score"])
 
 
-def enqueue_extractions(article_ids: list[int]) -> None:
+def publish(task, *args) -> bool:
+    """Hand a message to the broker; False (logged) when the broker refused or did not answer in time.
+
+    The timeouts and the retry policy are bounded (CELERY_BROKER_TRANSPORT_OPTIONS,
+    CELERY_TASK_PUBLISH_RETRY_POLICY), so a dead or hung broker costs a request a
+    few seconds, never a hang. The row stays the source of truth either way.
+    """
+    try:
+        task.apply_async(args=args)
+    except Exception:
+        logger.warning("could not enqueue %s%s: the row stays for the relay", task.name, args, exc_info=True)
+        return False
+    return True
+
+
+def enqueue_extractions(article_ids: list[int]) -> int:
     """Publish extraction work in chunks: one message per few articles, processed with nlp.pipe.
 
-    Claims stay per article, so a redelivered chunk only redoes what no one finished.
+    Each chunk the broker accepted is marked ``enqueued_at``; when the broker is
+    down the rest stay unmarked (without waiting for a timeout per chunk), and the
+    relay publishes them once it is back. Claims stay per article, so a
+    redelivered chunk only redoes what no one finished. Returns the articles published.
     """
     # Imported here: tasks import services, not the other way round at module load.
     from articles.tasks import extract_articles
 
     size = settings.VIGIE_EXTRACTION_CHUNK
+    published = 0
     for start in range(0, len(article_ids), size):
         chunk = article_ids[start : start + size]
-        try:
-            extract_articles.delay(chunk)
-        except Exception:  # broker down: the rows stay "queued" and are the source of truth
-            logger.exception("could not enqueue extraction of articles %s; they stay queued", chunk)
+        if not publish(extract_articles, chunk):
+            break
+        Article.objects.filter(pk__in=chunk, status=Article.Status.QUEUED, enqueued_at__isnull=True).update(
+            enqueued_at=timezone.now()
+        )
+        published += len(chunk)
+    return published
+
+
+def enqueue_import(job_id: int) -> bool:
+    """Publish a job's run; the job is marked ``enqueued_at`` once the broker accepted it."""
+    from articles.tasks import run_import
+
+    if not publish(run_import, job_id):
+        return False
+    ImportJob.objects.filter(pk=job_id, enqueued_at__isnull=True).update(enqueued_at=timezone.now())
+    return True
 
 
 # ---------------------------------------------------------------------------
@@ -487,17 +524,8 @@ def import_job_create(
             after={"file": job.display_name, "format": format},
         )
         if enqueue:
-            from articles.tasks import run_import
-
-            transaction.on_commit(lambda: _safe_delay(run_import, job.pk))
+            transaction.on_commit(lambda: enqueue_import(job.pk))
     return job
-
-
-def _safe_delay(task, *args) -> None:
-    try:
-        task.delay(*args)
-    except Exception:
-        logger.exception("could not enqueue %s%s; the row stays pending", task.name, args)
 
 
 def _record_path(job: ImportJob) -> str:
@@ -527,23 +555,35 @@ def _batches(items: Iterator, size: int) -> Iterator[list]:
 def import_job_run(
     job_id: int,
     *,
+    token: str = "",
     sync_extraction: bool = False,
     on_progress: Callable[[ImportJob], None] | None = None,
 ) -> ImportJob | None:
-    """Import every record of the job's file, batch by batch.
+    """Import every record of the job's file, batch by batch; None when the job is not ours to run.
 
     Each batch's articles, problems and the job's counters are written in one
-    transaction, so the counts always match what is stored; a rerun of an
-    interrupted job skips the records it already processed.
+    transaction, so the counts always match what is stored, and a rerun of an
+    interrupted job resumes after the records it already processed. A transient
+    database error (the server restarted) is raised to the caller, which retries
+    with the same ``token`` and so takes the job back; any other error fails the job.
     """
     now = timezone.now()
-    # A job is claimed when pending, or when running but silent for longer than
-    # the lease (its worker died): two live runs never share a job.
+    # A job is claimed when pending, when running but silent for longer than the
+    # lease (its worker died), or when running under this very token (a retry of the
+    # same run): two live runs never share a job.
     lease = now - dt.timedelta(seconds=settings.VIGIE_IMPORT_LEASE_SECONDS)
+    claimable = Q(status=ImportJob.Status.PENDING) | Q(status=ImportJob.Status.RUNNING, heartbeat_at__lt=lease)
+    if token:
+        claimable |= Q(status=ImportJob.Status.RUNNING, claim_token=token[:64])
     claimed = (
         ImportJob.objects.filter(pk=job_id)
-        .filter(Q(status=ImportJob.Status.PENDING) | Q(status=ImportJob.Status.RUNNING, heartbeat_at__lt=lease))
-        .update(status=ImportJob.Status.RUNNING, started_at=now, heartbeat_at=now)
+        .filter(claimable)
+        .update(
+            status=ImportJob.Status.RUNNING,
+            started_at=Coalesce(F("started_at"), now),
+            heartbeat_at=now,
+            claim_token=token[:64],
+        )
     )
     if not claimed:
         return None
@@ -565,9 +605,20 @@ def import_job_run(
             if sync_extraction and created_ids:
                 from articles.tasks import extract_articles_now
 
-                extract_articles_now(created_ids)
+                extract_articles_now(created_ids, token=token)
             if on_progress:
                 on_progress(job)
+        if sync_extraction:
+            # Articles of a batch whose extraction an interruption cut short.
+            from articles.tasks import extract_articles_now
+
+            left = list(
+                job.articles.filter(_claimable(token, timezone.now())).order_by("pk").values_list("pk", flat=True)
+            )
+            if left:
+                extract_articles_now(left, token=token)
+    except TRANSIENT_DB_ERRORS:
+        raise  # not the job's fault: the caller retries with the same token and resumes
     except ImportRejected as exc:
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportJob.Status.FAILED, error=str(exc), finished_at=timezone.now()
@@ -687,7 +738,7 @@ def article_requeue(*, actor: AbstractBaseUser, article: Article) -> bool:
     """Put a failed article back in the extraction queue."""
     with transaction.atomic():
         updated = Article.objects.filter(pk=article.pk, status=Article.Status.FAILED).update(
-            status=Article.Status.QUEUED, status_reason="", status_changed_at=timezone.now()
+            status=Article.Status.QUEUED, status_reason="", status_changed_at=timezone.now(), enqueued_at=None
         )
         if updated:
             AuditEntry.objects.create(
@@ -711,7 +762,7 @@ def articles_reextract(*, actor: AbstractBaseUser | None, article_ids: list[int]
     with transaction.atomic():
         ids = list(Article.objects.filter(pk__in=article_ids, status__in=REEXTRACTABLE).values_list("pk", flat=True))
         Article.objects.filter(pk__in=ids).update(
-            status=Article.Status.QUEUED, status_reason="", status_changed_at=timezone.now()
+            status=Article.Status.QUEUED, status_reason="", status_changed_at=timezone.now(), enqueued_at=None
         )
         AuditEntry.objects.bulk_create(
             [

@@ -10,32 +10,64 @@ article shows failed and why.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError, connection
+from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article
-from articles.services import article_mark_failed, articles_claim_for_extraction, import_job_run
+from articles.services import (
+    TRANSIENT_DB_ERRORS,
+    article_mark_failed,
+    articles_claim_for_extraction,
+    import_job_run,
+)
 from entities.nlp import iter_extract
 from entities.services import ExtractionToStore, extraction_store, extraction_store_many
 
 logger = logging.getLogger(__name__)
 
-TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError)
+# Retries of a task that met a transient database error: exponential backoff with
+# full jitter (0 to 2, 4, 8... seconds, at most RETRY_BACKOFF_MAX), MAX_RETRIES times.
+MAX_RETRIES = settings.VIGIE_TASK_MAX_RETRIES
+RETRY_BACKOFF_MAX = settings.VIGIE_TASK_RETRY_BACKOFF_MAX
 
 
-# Results written per transaction: one spaCy batch, so that a batch is written
-# while spaCy parses the next one.
-STORE_BATCH = 32
+def fault_point(name: str) -> None:
+    """A pause for the fault tests (tests/integration/test_faults.py); inert unless configured.
+
+    With VIGIE_TEST_PAUSE_AT=name and VIGIE_TEST_PAUSE_DIR=dir in the worker's
+    environment, the first process to reach the point writes its pid to
+    dir/paused and sleeps until killed or until dir/release appears; later
+    arrivals (the redelivered task) pass straight through.
+    """
+    if name != settings.VIGIE_TEST_PAUSE_AT or not settings.VIGIE_TEST_PAUSE_DIR:
+        return
+    folder = Path(settings.VIGIE_TEST_PAUSE_DIR)
+    try:
+        fd = os.open(folder / "paused", os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        return
+    with os.fdopen(fd, "w") as marker:
+        marker.write(str(os.getpid()))
+    logger.warning("fault point %s: pid %s paused", name, os.getpid())
+    while not (folder / "release").exists():
+        time.sleep(0.1)
 
 
 def _store_one(item: ExtractionToStore) -> None:
     try:
         extraction_store(
-            article_id=item.article_id, result=item.result, started_at=item.started_at, duration_ms=item.duration_ms
+            article_id=item.article_id,
+            result=item.result,
+            started_at=item.started_at,
+            duration_ms=item.duration_ms,
+            token=item.token,
         )
     except TRANSIENT_DB_ERRORS:
         raise  # the task retries; the claim token lets it take these articles back
@@ -56,7 +88,7 @@ def _store_batch(items: list[ExtractionToStore]) -> None:
             _store_one(item)
 
 
-def _extract_claimed(article_ids: list[int]) -> None:
+def _extract_claimed(article_ids: list[int], token: str) -> None:
     """Run the pipeline on articles this process has claimed, then store the results in batches.
 
     Outside a transaction, each batch is written by a second thread while
@@ -78,16 +110,19 @@ def _extract_claimed(article_ids: list[int]) -> None:
                 batch.clear()
                 if overlap:
                     pending.append(writer.submit(_store_batch, items))
+                    if settings.VIGIE_TEST_PAUSE_AT:  # the fault tests pause once a batch is written
+                        pending[-1].result()
                 else:
                     _store_batch(items)
+                fault_point("after-store")
 
         try:
             try:
                 results = iter_extract((a.text, a.published_day) for a in articles)
                 for done, (article, result) in enumerate(zip(articles, results, strict=True), start=1):
                     duration_ms = round((time.perf_counter() - clock) * 1000 / done)
-                    batch.append(ExtractionToStore(article.pk, result, started, duration_ms))
-                    if len(batch) >= STORE_BATCH:
+                    batch.append(ExtractionToStore(article.pk, result, started, duration_ms, token))
+                    if len(batch) >= settings.VIGIE_STORE_BATCH:
                         flush()
             except TRANSIENT_DB_ERRORS:
                 raise
@@ -114,32 +149,46 @@ def _extract_claimed(article_ids: list[int]) -> None:
     ignore_result=True,
     autoretry_for=TRANSIENT_DB_ERRORS,
     retry_backoff=2,
-    retry_backoff_max=120,
+    retry_backoff_max=RETRY_BACKOFF_MAX,
     retry_jitter=True,
-    max_retries=5,
+    max_retries=MAX_RETRIES,
 )
 def extract_articles(self, article_ids: list[int]) -> int:
-    """Extract the articles of one chunk that this task can claim; returns how many it did."""
-    token = self.request.id or ""
+    """Extract the articles of one chunk that this task can claim; returns how many it did.
+
+    The claim's token is the task id: a redelivery or a retry of this message takes
+    its articles back, any other task skips them.
+    """
+    return extract_articles_now(article_ids, token=self.request.id or "")
+
+
+def extract_articles_now(article_ids: list[int], *, token: str = "") -> int:
+    """Extract in this process (import_articles --sync), whatever broker is configured."""
     claimed = articles_claim_for_extraction(article_ids, token)
     if claimed:
-        _extract_claimed(claimed)
+        _extract_claimed(claimed, token[:64])
     return len(claimed)
 
 
-def extract_articles_now(article_ids: list[int]) -> int:
-    """Extract in this process (import_articles --sync), whatever broker is configured."""
-    return extract_articles.run(article_ids)
-
-
 @shared_task(
+    bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
     ignore_result=True,
     autoretry_for=TRANSIENT_DB_ERRORS,
     retry_backoff=2,
+    retry_backoff_max=RETRY_BACKOFF_MAX,
     retry_jitter=True,
-    max_retries=5,
+    max_retries=MAX_RETRIES,
 )
-def run_import(job_id: int) -> None:
-    import_job_run(job_id)
+def run_import(self, job_id: int) -> None:
+    """Run (or resume) one import job; a retry of this message takes the job back by its token."""
+    import_job_run(job_id, token=self.request.id or "")
+
+
+@shared_task(ignore_result=True)
+def relay() -> None:
+    """The periodic relay (CELERY_BEAT_SCHEDULE): publish what the broker never got, reap dead workers' claims."""
+    from articles.relay import relay_run
+
+    relay_run()

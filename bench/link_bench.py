@@ -593,6 +593,7 @@ def run_pipeline(article_ids: list[int], chunk: int) -> tuple[list, float, list[
 
 def store_side(linking: bool, article_ids: list[int], results: list, durations: list[int], args, baseline) -> dict:
     """Store the pipeline's results with linking on or off, from the seeded state; the store is timed."""
+    from django.conf import settings
     from django.db import connection
     from django.utils import timezone
 
@@ -625,7 +626,7 @@ def store_side(linking: bool, article_ids: list[int], results: list, durations: 
             counter.cluster_seconds += time.perf_counter() - started
 
     items_by_id = dict(zip(article_ids, zip(results, durations, strict=True), strict=True))
-    batch_size = min(args.chunk, tasks.STORE_BATCH)
+    batch_size = min(args.chunk, settings.VIGIE_STORE_BATCH)
     batches = 0
     store_seconds = 0.0
     services.entities_resolve = timed_resolve

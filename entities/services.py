@@ -62,6 +62,8 @@ class ExtractionToStore:
     result: ExtractionResult
     started_at: dt.datetime | None = None
     duration_ms: int = 0
+    # The extraction claim it was computed under: written only while the article is still claimed with it.
+    token: str = ""
 
 
 @dataclass
@@ -164,14 +166,19 @@ class _Plan:
 
 
 def extraction_store(
-    *, article_id: int, result: ExtractionResult, started_at: dt.datetime | None = None, duration_ms: int = 0
+    *,
+    article_id: int,
+    result: ExtractionResult,
+    started_at: dt.datetime | None = None,
+    duration_ms: int = 0,
+    token: str = "",
 ) -> ExtractionRun | None:
     """Write one article's extraction as a new run and mark the article extracted.
 
     Returns None, writing nothing, when the article is no longer this worker's
-    to write (another worker finished it, or it was re-queued meanwhile).
+    to write (another worker finished it, or it was re-queued or claimed by another meanwhile).
     """
-    item = ExtractionToStore(article_id, result, started_at, duration_ms)
+    item = ExtractionToStore(article_id, result, started_at, duration_ms, token)
     return extraction_store_many(items=[item]).get(article_id)
 
 
@@ -180,23 +187,26 @@ def extraction_store_many(*, items: Sequence[ExtractionToStore]) -> dict[int, Ex
 
     Each article gets exactly what ``extraction_store`` would give it, with
     bulk inserts shared by the whole batch instead of a dozen queries per
-    article. Articles no longer in "extracting" (not this worker's to write)
-    are skipped. Any error rolls back the whole batch: the caller then stores
+    article. Articles no longer in "extracting" under the item's claim token
+    (not this worker's to write: finished by a duplicate delivery, or put back
+    and claimed by another worker) are skipped. Any error rolls back the whole batch: the caller then stores
     the articles one by one, so that one bad article fails alone.
     """
     with transaction.atomic():
         # Locking the articles serialises this write with analysts' decisions on them.
-        headers = {
-            pk: tuple(header)
-            for pk, *header in Article.objects.select_for_update()
+        headers, tokens = {}, {}
+        for pk, token, *header in (
+            Article.objects.select_for_update()
             .filter(pk__in={i.article_id for i in items}, status=Article.Status.EXTRACTING)
             .order_by("pk")
-            .values_list("pk", "dateline_place", "agency", "title", "title_inferred", "rubric", "removed_lines")
-        }
-        locked = set(headers)
+            .values_list(
+                "pk", "claim_token", "dateline_place", "agency", "title", "title_inferred", "rubric", "removed_lines"
+            )
+        ):
+            headers[pk], tokens[pk] = tuple(header), token
         todo: dict[int, ExtractionToStore] = {}
         for item in items:
-            if item.article_id in locked:
+            if item.article_id in headers and tokens[item.article_id] == item.token[:64]:
                 todo.setdefault(item.article_id, item)
         if not todo:
             return {}
