@@ -165,6 +165,22 @@ VIGIE_QUEUE_COUNT_CAP = env_int("VIGIE_QUEUE_COUNT_CAP", 1_000)
 VIGIE_EXTRACTION_CHUNK = env_int("VIGIE_EXTRACTION_CHUNK", 16)
 # A running import whose worker wrote nothing for this long may be resumed by another.
 VIGIE_IMPORT_LEASE_SECONDS = env_int("VIGIE_IMPORT_LEASE_SECONDS", 10 * 60)
+# Extraction results written per transaction by a worker (one spaCy batch).
+VIGIE_STORE_BATCH = env_int("VIGIE_STORE_BATCH", 32)
+# Tasks that meet a transient database error retry this many times, with exponential
+# backoff and full jitter capped at this many seconds; bad input is never retried.
+VIGIE_TASK_MAX_RETRIES = env_int("VIGIE_TASK_MAX_RETRIES", 5)
+VIGIE_TASK_RETRY_BACKOFF_MAX = env_int("VIGIE_TASK_RETRY_BACKOFF_MAX", 120)
+# The relay (articles/relay.py, `manage.py relay`, and a periodic task every
+# VIGIE_RELAY_INTERVAL seconds) publishes queued rows the broker never accepted once
+# they are VIGIE_RELAY_GRACE_SECONDS old, and republishes queued rows whose message
+# the broker lost (its queue is empty, yet they have waited VIGIE_RELAY_LOST_SECONDS).
+VIGIE_RELAY_INTERVAL = env_int("VIGIE_RELAY_INTERVAL", 60)
+VIGIE_RELAY_GRACE_SECONDS = env_int("VIGIE_RELAY_GRACE_SECONDS", 30)
+VIGIE_RELAY_LOST_SECONDS = env_int("VIGIE_RELAY_LOST_SECONDS", 10 * 60)
+# Fault-test hook (articles.tasks.fault_point): empty in production.
+VIGIE_TEST_PAUSE_AT = os.environ.get("VIGIE_TEST_PAUSE_AT", "")
+VIGIE_TEST_PAUSE_DIR = os.environ.get("VIGIE_TEST_PAUSE_DIR", "")
 # Cross-article linking at extraction (entities/linking.py). Off, every name of a batch becomes a new
 # entity with no lookup: only for measuring what linking costs (bench/link_bench.py).
 VIGIE_CROSS_LINKING = env_bool("VIGIE_CROSS_LINKING", True)
@@ -190,6 +206,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "vigie")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "vigie-relay": {"task": "articles.tasks.relay", "schedule": float(VIGIE_RELAY_INTERVAL)},
+}
 # A publish to an unreachable broker must not hang a web request.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
