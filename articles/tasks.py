@@ -96,12 +96,26 @@ def _extract_claimed(article_ids: list[int], token: str) -> None:
     work), so the database writes cost little wall time; that thread opens
     one connection for the whole chunk. Inside one (tests wrapped in a
     transaction), the writes happen inline on this connection.
+
+    Bad input is never retried: a text too long for the parser fails at once
+    with the reason, and when the pipeline fails on a chunk, what it finished
+    is kept and the rest is parsed one article at a time, so that only the
+    article it cannot process fails, with the error as its reason.
     """
     articles = list(Article.objects.filter(pk__in=article_ids).only("id", "text", "published_at"))
+    limit = settings.VIGIE_MAX_EXTRACT_CHARS
+    for article in [a for a in articles if len(a.text) > limit]:
+        article_mark_failed(
+            article.pk,
+            f"text too long to extract: {len(article.text)} characters, the parser takes at most {limit}; "
+            "split it into several articles",
+        )
+        articles.remove(article)
     started, clock = timezone.now(), time.perf_counter()
     overlap = not connection.in_atomic_block
     pending: list[Future] = []
     batch: list[ExtractionToStore] = []
+    parsed: set[int] = set()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="vigie-store") as writer:
 
         def flush() -> None:
@@ -116,24 +130,30 @@ def _extract_claimed(article_ids: list[int], token: str) -> None:
                     _store_batch(items)
                 fault_point("after-store")
 
+        def parse(todo: list[Article]) -> None:
+            results = iter_extract((a.text, a.published_day) for a in todo)
+            for article, result in zip(todo, results, strict=True):
+                parsed.add(article.pk)
+                duration_ms = round((time.perf_counter() - clock) * 1000 / len(parsed))
+                batch.append(ExtractionToStore(article.pk, result, started, duration_ms, token))
+                if len(batch) >= settings.VIGIE_STORE_BATCH:
+                    flush()
+
         try:
             try:
-                results = iter_extract((a.text, a.published_day) for a in articles)
-                for done, (article, result) in enumerate(zip(articles, results, strict=True), start=1):
-                    duration_ms = round((time.perf_counter() - clock) * 1000 / done)
-                    batch.append(ExtractionToStore(article.pk, result, started, duration_ms, token))
-                    if len(batch) >= settings.VIGIE_STORE_BATCH:
-                        flush()
+                parse(articles)
             except TRANSIENT_DB_ERRORS:
                 raise
-            except Exception as exc:
-                logger.exception("extraction failed for articles %s", article_ids)
-                flush()  # what the pipeline finished before the error is kept
-                for future in pending:
-                    future.result()
-                for a in articles:  # a no-op for those already stored: only "extracting" ones fail
-                    article_mark_failed(a.pk, f"extraction failed: {type(exc).__name__}: {exc}")
-                return
+            except Exception:
+                logger.warning("the pipeline failed on articles %s; parsing the rest one by one", article_ids)
+                for article in [a for a in articles if a.pk not in parsed]:
+                    try:
+                        parse([article])
+                    except TRANSIENT_DB_ERRORS:
+                        raise
+                    except Exception as exc:
+                        logger.exception("extraction of article %s failed", article.pk)
+                        article_mark_failed(article.pk, f"extraction failed: {type(exc).__name__}: {exc}")
             flush()
             for future in pending:
                 future.result()  # re-raises a transient error for the task's retry

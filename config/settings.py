@@ -167,6 +167,8 @@ VIGIE_EXTRACTION_CHUNK = env_int("VIGIE_EXTRACTION_CHUNK", 16)
 VIGIE_IMPORT_LEASE_SECONDS = env_int("VIGIE_IMPORT_LEASE_SECONDS", 10 * 60)
 # Extraction results written per transaction by a worker (one spaCy batch).
 VIGIE_STORE_BATCH = env_int("VIGIE_STORE_BATCH", 32)
+# Longer texts are stored but not extracted (the article fails with the reason): spaCy's own limit.
+VIGIE_MAX_EXTRACT_CHARS = env_int("VIGIE_MAX_EXTRACT_CHARS", 1_000_000)
 # Tasks that meet a transient database error retry this many times, with exponential
 # backoff and full jitter capped at this many seconds; bad input is never retried.
 VIGIE_TASK_MAX_RETRIES = env_int("VIGIE_TASK_MAX_RETRIES", 5)

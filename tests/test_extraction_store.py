@@ -166,22 +166,43 @@ def test_it_stores_the_others_when_one_article_of_a_chunk_cannot_be_stored(owner
     assert not Mention.objects.filter(article=bad).exists() and not ExtractionRun.objects.filter(article=bad).exists()
 
 
-def test_it_keeps_what_the_pipeline_finished_before_it_failed(owner, monkeypatch):
+def test_a_document_the_pipeline_cannot_process_fails_alone_and_is_not_retried(owner, monkeypatch):
     from articles import tasks
 
-    first, second = queued_articles(owner, 2)
+    first, broken, third = queued_articles(owner, 3)
+    calls = []
 
-    def fails_on_the_second(items):
+    def fails_on_one(items):
         items = list(items)
-        yield result(span("Rabat", "GPE", 0))
-        raise RuntimeError(f"model exploded after {len(items[:1])} document")
+        calls.append(len(items))
+        for text, _ in items:
+            if text == broken.text:
+                raise RuntimeError("model exploded on this document")
+            yield result(span("Rabat", "GPE", 0))
 
-    monkeypatch.setattr(tasks, "iter_extract", fails_on_the_second)
-    assert tasks.extract_articles.run([first.pk, second.pk]) == 2
-    statuses = dict(Article.objects.filter(pk__in=[first.pk, second.pk]).values_list("status", "status_reason"))
-    assert set(statuses) == {Article.Status.EXTRACTED, Article.Status.FAILED}
-    assert "model exploded" in statuses[Article.Status.FAILED]
-    assert Mention.objects.filter(text="Rabat").count() == 1
+    monkeypatch.setattr(tasks, "iter_extract", fails_on_one)
+    assert tasks.extract_articles.run([first.pk, broken.pk, third.pk]) == 3
+    statuses = dict(Article.objects.values_list("pk", "status"))
+    assert statuses == {first.pk: "extracted", broken.pk: "failed", third.pk: "extracted"}
+    broken.refresh_from_db()
+    assert "model exploded on this document" in broken.status_reason and broken.extraction_attempts == 1
+    assert calls == [3, 1, 1]  # the chunk, then what it had not finished, one by one; the failure once
+    assert Mention.objects.filter(text="Rabat").count() == 2
+
+
+def test_a_text_too_long_for_the_parser_fails_with_the_reason_and_the_others_are_extracted(owner, settings):
+    from articles import tasks
+
+    settings.VIGIE_MAX_EXTRACT_CHARS = len(TEXT) + 30
+    short = queued_articles(owner, 1)[0]
+    long_text = TEXT + " " + " ".join(f"Paragraphe {n} sur la coopération." for n in range(40))
+    long = article_services.article_create_from_paste(actor=owner, text=long_text).article
+    Article.objects.filter(pk=long.pk).update(status=Article.Status.QUEUED)
+    assert tasks.extract_articles.run([short.pk, long.pk]) == 2
+    long.refresh_from_db()
+    assert long.status == Article.Status.FAILED
+    assert f"{len(long.text)} characters, the parser takes at most {len(TEXT) + 30}" in long.status_reason
+    assert Article.objects.get(pk=short.pk).status == Article.Status.EXTRACTED
 
 
 def test_it_writes_a_batch_as_it_writes_each_article_alone(owner):
