@@ -34,6 +34,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from kombu.exceptions import ChannelError
 
 from articles.models import Article, ImportJob
 from articles.services import enqueue_extractions, enqueue_import
@@ -73,7 +74,13 @@ def broker_queue_length() -> int | None:
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1)
-            return conn.default_channel.queue_declare(queue=app.conf.task_default_queue, passive=True).message_count
+            try:
+                declared = conn.default_channel.queue_declare(queue=app.conf.task_default_queue, passive=True)
+            except ChannelError as exc:
+                if "NOT_FOUND" in str(exc):  # Redis keeps no key for an empty list: the queue is empty
+                    return 0
+                raise
+            return declared.message_count
     except Exception:
         logger.info("could not read the broker's queue length", exc_info=True)
         return None

@@ -214,8 +214,8 @@ CELERY_BEAT_SCHEDULE = {
 # A publish to an unreachable broker must not hang a web request.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
-    "socket_connect_timeout": 3,
-    "socket_timeout": 5,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 3,
     "max_retries": 2,
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}

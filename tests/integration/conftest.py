@@ -67,60 +67,99 @@ def _wait_for_line(log: Path, needle: str, proc: subprocess.Popen, timeout: floa
     raise RuntimeError(f"celery worker did not become ready:\n{log.read_text(errors='replace')[-4000:]}")
 
 
-@pytest.fixture
-def celery_worker(transactional_db, tmp_path):
-    """Start `celery -A config worker` on the test database and a queue of its own."""
+class Worker:
+    """One `celery -A config worker` process (the main process and its prefork child)."""
+
+    def __init__(self, proc: subprocess.Popen, log: Path):
+        self.proc, self.log = proc, log
+
+    def read_log(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc.wait()
+
+
+def _database_url() -> str:
     from django.db import connection
 
     db = connection.settings_dict
-    database_url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def worker_factory(transactional_db, tmp_path):
+    """Start workers on the test database and a queue of this test's own; ``start(name, **env)``.
+
+    Every worker of the test consumes the same queue, which the app publishes to
+    for the length of the test. Workers still running at the end are stopped.
+    """
     queue = f"vigie-test-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "CELERY_QUEUE": queue,
-        "DB_CONN_MAX_AGE": "0",
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),  # uploaded import files are shared with the worker
-    }
-    log = tmp_path / "worker.log"
     previous_queue = celery_app.conf.task_default_queue
     celery_app.conf.task_default_queue = queue
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "-Q",
-                queue,
-                "--concurrency",
-                "1",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel",
-                "INFO",
-                "--hostname",
-                f"{queue}@%h",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
+    started: list[Worker] = []
+
+    def start(name: str = "w1", *, concurrency: int = 1, **extra_env: str) -> Worker:
+        env = {
+            **os.environ,
+            "DATABASE_URL": _database_url(),
+            "CELERY_QUEUE": queue,
+            "DB_CONN_MAX_AGE": "0",
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),  # uploaded import files are shared with the worker
+            **extra_env,
+        }
+        log = tmp_path / f"worker-{name}.log"
+        with log.open("w") as out:
+            proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "config",
+                    "worker",
+                    "-Q",
+                    queue,
+                    "--concurrency",
+                    str(concurrency),
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--loglevel",
+                    "INFO",
+                    "--hostname",
+                    f"{name}-{queue}@%h",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        worker = Worker(proc, log)
+        started.append(worker)
         _wait_for_line(log, "ready.", proc, timeout=90)
-        yield proc, log
+        return worker
+
+    start.queue = queue
+    try:
+        yield start
     finally:
         celery_app.conf.task_default_queue = previous_queue
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        for worker in started:
+            worker.stop()
+
+
+@pytest.fixture
+def celery_worker(worker_factory):
+    """One worker: (process, log path)."""
+    worker = worker_factory()
+    return worker.proc, worker.log
 
 
 def wait_until(predicate, timeout: float = 60, interval: float = 0.25):
