@@ -41,12 +41,19 @@ def bulk_insert(model: type[models.Model], objs: Sequence[models.Model], *, batc
 
 
 def insert_rows(
-    model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence], *, with_ids: bool = False
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Sequence[Sequence],
+    *,
+    with_ids: bool = False,
+    ids: Sequence[int | None] | None = None,
 ) -> list[int]:
     """Insert plain rows (values of ``columns``, attnames) without building model instances.
 
     The model's other fields get their defaults (``auto_now``/``auto_now_add``
-    ones: now). Returns the new primary keys, in order, when ``with_ids``. On
+    ones: now). Returns the new primary keys, in order, when ``with_ids`` or
+    ``ids``: ``ids`` gives, per row, a primary key to reuse (a row deleted in the
+    same transaction) or None for a new one. On
     PostgreSQL the rows are COPYed, with ids taken from the table's sequence;
     elsewhere (SQLite) they go through the ORM's bulk_create. Database errors
     come out as Django's (IntegrityError, OperationalError...), as with the ORM.
@@ -54,10 +61,14 @@ def insert_rows(
     if not rows:
         return []
     meta = model._meta
+    preset = list(ids) if ids is not None else [None] * len(rows)
+    with_ids = with_ids or ids is not None
     if connection.vendor != "postgresql":
-        objs = model.objects.bulk_create(
-            [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=500
-        )
+        objs = [model(**dict(zip(columns, row, strict=True))) for row in rows]
+        for obj, pk in zip(objs, preset, strict=True):
+            if pk is not None:
+                obj.pk = pk
+        objs = model.objects.bulk_create(objs, batch_size=500)
         return [obj.pk for obj in objs] if with_ids else []
 
     fields = {f.attname: f for f in meta.concrete_fields}
@@ -77,20 +88,21 @@ def insert_rows(
     quote = connection.ops.quote_name
     sql = f"COPY {quote(meta.db_table)} ({', '.join(quote(n) for n in names)}) FROM STDIN"
     tail = tuple(value for _, value in defaults)
-    ids: list[int] = []
+    keys: list[int] = []
     with connection.cursor() as cursor, connection.wrap_database_errors:
         if with_ids:
             # Ids from the table's own sequence, so that later ORM inserts never collide.
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [meta.db_table, meta.pk.column, len(rows)],
+                [meta.db_table, meta.pk.column, preset.count(None)],
             )
-            ids = [row[0] for row in cursor.fetchall()]
+            fresh = iter([row[0] for row in cursor.fetchall()])
+            keys = [pk if pk is not None else next(fresh) for pk in preset]
         with cursor.cursor.copy(sql) as copy:
             for index, row in enumerate(rows):
                 if json_columns:
                     row = list(row)
                     for i in json_columns:
                         row[i] = fields[columns[i]].get_db_prep_save(row[i], connection)
-                copy.write_row((ids[index], *row, *tail) if with_ids else (*row, *tail))
-    return ids
+                copy.write_row((keys[index], *row, *tail) if with_ids else (*row, *tail))
+    return keys

@@ -77,6 +77,9 @@ class _Earlier:
     # Clusters an analyst put the earlier run's unreviewed events in, by (type, trigger start, end):
     # the same event suggested again goes back there instead of being clustered anew.
     placements: dict[tuple[str, int, int], int] = field(default_factory=dict)
+    # The ids of the earlier run's unreviewed suggestions, by model and key: a suggestion made again
+    # gets its id back, so that a decision sent from a page shown before the re-run still finds it.
+    reusable: dict[type, dict[tuple, int]] = field(default_factory=dict)
 
 
 # The run's new rows, as plain objects rather than model instances: building and
@@ -255,7 +258,7 @@ def _insert_plans(plans: list[_Plan], runs: list[ExtractionRun]) -> None:
             (article_id, m.start, m.end, m.text, m.label, m.confidence, m.entity_id, run_id)
             for m, article_id, run_id in mentions
         ],
-        with_ids=True,
+        ids=_reused(Mention, [(p, (m.start, m.end, m.label)) for p in plans for m in p.new_mentions]),
     )
     for (m, _, _), pk in zip(mentions, ids, strict=True):
         m.pk = pk
@@ -267,7 +270,7 @@ def _insert_plans(plans: list[_Plan], runs: list[ExtractionRun]) -> None:
             (article_id, d.start, d.end, d.text, d.value, d.precision, d.end_value, d.confidence, run_id)
             for d, article_id, run_id in dates
         ],
-        with_ids=True,
+        ids=_reused(DateMention, [(p, (d.start, d.end)) for p in plans for d in p.new_dates]),
     )
     for (d, _, _), pk in zip(dates, ids, strict=True):
         d.pk = pk
@@ -298,7 +301,7 @@ def _insert_plans(plans: list[_Plan], runs: list[ExtractionRun]) -> None:
             )
             for e, article_id, run_id in events
         ],
-        with_ids=True,
+        ids=_reused(Event, [(p, (e.type, e.trigger_start, e.trigger_end)) for p in plans for e in p.events]),
     )  # fmt: skip
     for (e, _, _), pk in zip(events, ids, strict=True):
         e.pk = pk
@@ -307,6 +310,19 @@ def _insert_plans(plans: list[_Plan], runs: list[ExtractionRun]) -> None:
         ("event_id", "role", "entity_id", "mention_id"),
         [argument for plan in plans for argument in _event_arguments(plan)],
     )
+
+
+# What makes a suggestion the same one again (each is unique per article in the database).
+REUSABLE_KEYS: dict[type, tuple[str, ...]] = {
+    Mention: ("start", "end", "label"),
+    DateMention: ("start", "end"),
+    Event: ("type", "trigger_start", "trigger_end"),
+}
+
+
+def _reused(model: type, rows: list[tuple[_Plan, tuple]]) -> list[int | None]:
+    """Per new row (its plan, its key), the id its earlier unreviewed twin had, or None."""
+    return [plan.earlier.reusable.get(model, {}).get(key) for plan, key in rows]
 
 
 def _earlier_facts(article_ids: list[int]) -> dict[int, _Earlier]:
@@ -327,6 +343,11 @@ def _earlier_facts(article_ids: list[int]) -> dict[int, _Earlier]:
         article_id__in=seen, origin=Origin.MODEL, status=Status.SUGGESTED, cluster_score=1.0, cluster__isnull=False
     ).values_list("article_id", "type", "trigger_start", "trigger_end", "cluster_id"):
         earlier[article_id].placements[(type_, start, end)] = cluster_id
+    for model, key in REUSABLE_KEYS.items():
+        for pk, article_id, *values in model.objects.filter(
+            article_id__in=seen, origin=Origin.MODEL, status=Status.SUGGESTED
+        ).values_list("pk", "article_id", *key):
+            earlier[article_id].reusable.setdefault(model, {})[tuple(values)] = pk
     for model in (Mention, Role, DateMention, Event, Claim):
         model.objects.filter(article_id__in=seen, origin=Origin.MODEL, status=Status.SUGGESTED).delete()
     for m in Mention.objects.filter(article_id__in=seen).order_by("pk"):
