@@ -171,3 +171,20 @@ def test_a_dead_import_is_published_once_per_death(broker, importer, tmp_path, s
     # The worker that takes it resumes it (its lease had expired).
     done = services.import_job_run(job.pk, token="another-run")
     assert done.status == ImportJob.Status.DONE and done.created_count == 1
+
+
+def test_the_status_command_reports_stuck_work_and_fails_on_it(broker, owner, settings, capsys):
+    broker.use("memory://")
+    broker.drain()  # kombu's memory broker is one per process: empty what other tests left
+    article = paste(owner, 10)
+    call_command("vigie_status")
+    out = capsys.readouterr().out
+    assert "queued 1" in out and "messages waiting in the broker's queue: 1" in out
+    services.articles_claim_for_extraction([article.pk], "dead-worker")
+    settings.VIGIE_EXTRACTION_CLAIM_SECONDS = 60
+    older(Article, 3600, status_changed_at=True)
+    with pytest.raises(CommandError, match="stuck"):
+        call_command("vigie_status")
+    assert "extracting past the claim timeout (the reaper should have put them back): 1" in capsys.readouterr().out
+    relay.relay_run()
+    call_command("vigie_status")
