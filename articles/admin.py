@@ -29,7 +29,10 @@ class ArticleAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # articles come in through the paste/upload pages and imports
 
-    @admin.action(description="Relancer l'extraction (les décisions des analystes sont conservées)")
+    # Without ``permissions`` an action is open to whoever may view the list.
+    @admin.action(
+        description="Relancer l'extraction (les décisions des analystes sont conservées)", permissions=["change"]
+    )
     def reextract(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
         queued = services.articles_reextract(actor=request.user, article_ids=ids)

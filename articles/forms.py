@@ -55,6 +55,8 @@ class ImportJobForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "file" not in self.fields:
+            return  # a job's own admin page: every field is read only (ImportJobAdmin.get_readonly_fields)
         self.fields["file"].required = True
         self.fields["format"].choices = [c for c in ImportJob.Format.choices if c[0] != ImportJob.Format.DIR]
 

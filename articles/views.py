@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles import selectors, services
 from articles.filters import QueueFilter
@@ -55,6 +55,7 @@ def _entity_name(queue: QueueFilter) -> str:
     return f"{entity.name} ({entity.label})" if entity else ""
 
 
+@require_GET
 def article_list(request):
     """The review queue: every article the user may see, filtered, sorted and paginated."""
     scoped = selectors.queue(request.user)
@@ -79,6 +80,7 @@ def article_list(request):
     return render(request, "articles/article_list.html", context)
 
 
+@require_GET
 def article_detail(request, pk: int):
     try:
         article = selectors.article_detail(request.user, pk)
@@ -95,6 +97,7 @@ def article_detail(request, pk: int):
     return render(request, "articles/article_detail.html", context)
 
 
+@require_GET
 def article_status(request, pk: int):
     article = get_object_or_404(selectors.article_list(request.user), pk=pk)
     return render(request, "articles/_status.html", {"article": article, "poll": True})
@@ -143,6 +146,7 @@ def article_retry(request, pk: int):
     return redirect(article.get_absolute_url())
 
 
+@require_GET
 @permission_required("articles.view_importjob", raise_exception=True)
 def import_detail(request, pk: int):
     job = get_object_or_404(selectors.import_jobs_visible_to(request.user), pk=pk)
