@@ -33,11 +33,10 @@ def readme_production_env() -> dict[str, str]:
     return env
 
 
-def test_the_documented_production_settings_pass_check_deploy():
-    env = readme_production_env()
-    assert {"SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS"} <= set(env)
+def check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess:
+    """`manage.py check --deploy --fail-level WARNING` with only ``env`` for settings."""
     clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"}}
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env={**clean, **env},
@@ -45,20 +44,17 @@ def test_the_documented_production_settings_pass_check_deploy():
         text=True,
         timeout=120,
     )
+
+
+def test_the_documented_production_settings_pass_check_deploy():
+    env = readme_production_env()
+    assert {"SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS"} <= set(env)
+    result = check_deploy(env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_without_https_settings_the_checklist_fails():
     """The check above can fail: the same settings without HSTS and the redirect do not pass."""
-    env = {k: v for k, v in readme_production_env().items() if not k.startswith("SECURE_")}
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"}}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = check_deploy({k: v for k, v in readme_production_env().items() if not k.startswith("SECURE_")})
     assert result.returncode != 0 and "security.W004" in result.stderr + result.stdout
