@@ -321,7 +321,7 @@ def _month_of(word: str) -> int:
 
 
 def _day_of(word: str) -> int:
-    w = word.lower().replace(" ", "")
+    w = "".join(word.lower().split())  # « 1 er », and « 1\ter » or « 1\ner » (any space _DAY allows)
     return 1 if w in ("1er", "1re", "1ᵉʳ", "premier") else int(w)
 
 
@@ -377,7 +377,10 @@ def _easter(year: int) -> dt.date:
     return dt.date(year, month, day)
 
 
-def _holiday(name: str, prefix: str | None, year: int) -> dt.date:
+def _holiday(name: str, prefix: str | None, year: int) -> dt.date | None:
+    """The feast's day that year; None for a year the calendar cannot hold (« Noël 0000 »)."""
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        return None
     n = name.lower()
     for feast, after_easter in (("pâques", 0), ("ascension", 39), ("pentecôte", 49)):
         if feast in n:
@@ -765,11 +768,14 @@ def _r_holiday(ctx: _Ctx, m: re.Match[str]) -> list[DateSpan]:
     name, prefix = m["h"], m["pre"]
     if m["y"]:
         day = _holiday(name, prefix, int(m["y"]))
+        if day is None:
+            return []
         ctx.saw_year(day.year, m.end())
         return [_day_span(ctx, *m.span(), day, 0.9)]
     year = ctx.inherited_year(m.start())
     if year is not None:
-        return [_day_span(ctx, *m.span(), _holiday(name, prefix, year), 0.75)]
+        day = _holiday(name, prefix, year)
+        return [_day_span(ctx, *m.span(), day, 0.75)] if day else []
     if ctx.published is None:
         return []
     mod = _mod_of(m["mod"])
@@ -830,7 +836,7 @@ def _r_month_range(ctx: _Ctx, m: re.Match[str]) -> list[DateSpan]:
         if last_y is None:
             return []
     first_y = int(m["ay"]) if m["ay"] else (last_y - 1 if first_m > last_m else last_y)
-    if (first_y, first_m) >= (last_y, last_m):
+    if (first_y, first_m) >= (last_y, last_m) or first_y < dt.MINYEAR:  # « de mars 0000 »: no such year
         return []
     if m["by"] or m["ay"]:
         ctx.saw_year(last_y, m.end())
@@ -904,6 +910,8 @@ def _month_year_ok(ctx: _Ctx, m: re.Match[str]) -> bool | None:
 
 def _r_month_year(ctx: _Ctx, m: re.Match[str]) -> list[DateSpan]:
     year = _expand_year(m["y"], ctx.published)
+    if year < dt.MINYEAR:  # « mai 0000 »
+        return []
     ctx.saw_year(year, m.end())
     conf = 0.95 if len(m["y"]) == 4 else 0.8
     return [_span(ctx, *_core(m), _month_value(year, _month_of(m["m"])), "month", conf)]
@@ -965,7 +973,7 @@ def _r_ago(ctx: _Ctx, m: re.Match[str]) -> list[DateSpan]:
         return [_day_span(ctx, *m.span(), pub + dt.timedelta(days=7 * n), 0.6)]
     if unit == "mois":
         return [_span(ctx, *m.span(), _month_value(*_add_months(pub.year, pub.month, n)), "month", 0.6)]
-    return [_span(ctx, *m.span(), str(pub.year + n), "year", 0.6)]
+    return [_span(ctx, *m.span(), f"{pub.year + n:04d}", "year", 0.6)]  # « il y a 999 ans » in 1950: 0951
 
 
 def _week_parts(m: re.Match[str]) -> tuple[str, str, str | None]:
@@ -1067,8 +1075,10 @@ def _r_season(ctx: _Ctx, m: re.Match[str]) -> list[DateSpan]:
     season = m["s"].lower()
     if m["y"]:
         year = int(m["y"])
+        if year < dt.MINYEAR:  # « au printemps 0000 »
+            return []
         ctx.saw_year(year, m.end())
-        return [_span(ctx, *m.span(), str(year), "year", 0.85)]
+        return [_span(ctx, *m.span(), f"{year:04d}", "year", 0.85)]  # « 0999 », as ISO writes it
     if ctx.published is None:
         return []
     tense = ctx.tense(*m.span())
