@@ -14,6 +14,10 @@ from dataclasses import dataclass
 _YEAR = re.compile(r"^(\d{4})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _DMY = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
+# Beyond these a date is a typo or a placeholder (« 0001-01-01 », a null date some exports
+# write), and at the ends of the calendar it cannot even be stored: converting year 1 or
+# 9999 to UTC overflows. The same range as the dates cleaning reads in datelines.
+_FIRST_YEAR, _LAST_YEAR = 1900, 2100
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,16 @@ class Published:
 
 def parse_published(value: str | dt.date | dt.datetime | None) -> Published | None:
     """Parse a publication date; raise ValueError with a readable message on garbage."""
+    published = _parse(value)
+    if published is not None and not _FIRST_YEAR <= published.at.year <= _LAST_YEAR:
+        raise ValueError(
+            f"implausible publication date {str(value).strip()[:40]!r}"
+            f" (the year must be between {_FIRST_YEAR} and {_LAST_YEAR})"
+        )
+    return published
+
+
+def _parse(value: str | dt.date | dt.datetime | None) -> Published | None:
     if value is None:
         return None
     if isinstance(value, dt.datetime):
