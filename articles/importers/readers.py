@@ -274,6 +274,7 @@ _BLOCK_TAGS = {
     "td", "th", "tr", "ul",
 }  # fmt: skip
 _DROPPED_TAGS = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside")
+_XML_INCOMPATIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _html_body_text(html: str) -> tuple[str, str | None]:
@@ -281,6 +282,9 @@ def _html_body_text(html: str) -> tuple[str, str | None]:
     import lxml.etree
     import lxml.html
 
+    # lxml parses C0 controls and U+FFFE/U+FFFF into text nodes but refuses them when the
+    # text is set back below (ValueError): drop them, cleaning would anyway.
+    html = _XML_INCOMPATIBLE.sub("", html)
     # Parse bytes with an explicit encoding: lxml refuses str with an XML declaration.
     parser = lxml.html.HTMLParser(encoding="utf-8")
     try:

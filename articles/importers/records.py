@@ -174,14 +174,19 @@ def _jsonl_line_cap(limits: Limits) -> int:
 
 
 def _lines(f: io.BufferedIOBase, cap: int) -> Iterator[bytes | None]:
-    """Physical lines of a binary file; None for a line over ``cap`` bytes, never held whole."""
+    """Physical lines of a binary file, the first without its UTF-8 BOM; None for a line over
+    ``cap`` bytes, never held whole."""
+    first = True
     while line := f.readline(cap + 1):
         if len(line) > cap and not line.endswith(b"\n"):
             while line and not line.endswith(b"\n"):  # skip the rest of it
                 line = f.readline(cap + 1)
             yield None
         else:
-            yield line
+            # The BOM goes here rather than in the caller, so that counting and reading agree
+            # that a line holding only the BOM is blank.
+            yield line.removeprefix(codecs.BOM_UTF8) if first else line
+        first = False
 
 
 def _check_jsonl(path: Path) -> None:
@@ -201,8 +206,6 @@ def _iter_jsonl(path: Path, limits: Limits) -> Iterator[RawRecord | RecordError]
             if line is None:
                 yield RecordError(location, f"line is longer than {human_size(cap)}; skipped")
                 continue
-            if number == 1:
-                line = line.removeprefix(codecs.BOM_UTF8)
             if not line.strip():
                 continue
             try:
@@ -212,6 +215,12 @@ def _iter_jsonl(path: Path, limits: Limits) -> Iterator[RawRecord | RecordError]
                 continue
             except json.JSONDecodeError as exc:
                 yield RecordError(location, f"invalid JSON: {exc.msg} (column {exc.colno})")
+                continue
+            except ValueError:  # an integer of over 4,300 digits (Python's limit on int parsing)
+                yield RecordError(location, "invalid JSON: a number is too long")
+                continue
+            except RecursionError:
+                yield RecordError(location, "invalid JSON: arrays or objects nested too deeply")
                 continue
             if not isinstance(value, dict):
                 kind = _JSON_TYPES.get(type(value), type(value).__name__)
@@ -252,12 +261,17 @@ def _open_csv(path: Path, limits: Limits) -> tuple[io.TextIOWrapper, Iterator[li
         csv.field_size_limit(max(csv.field_size_limit(), limits.max_file_bytes))
         delimiter = _pick_delimiter(text_sample)
         reader = csv.reader(stream, delimiter=delimiter)
-        header = next((row for row in reader if row), None)
+        try:
+            header = next((row for row in reader if row), None)
+        except csv.Error as exc:  # e.g. a quote opened in the header and never closed, over the field limit
+            raise ImportRejected(f"invalid CSV header: {exc}") from exc
         if header is None:
             raise ImportRejected("CSV file is empty")
         columns = [column.strip().lower() for column in header]
         if "text" not in columns:
             found = ", ".join(column.strip() for column in header)
+            if len(found) > 200:  # an unclosed quote makes the whole file one "column"
+                found = found[:200] + "…"
             raise ImportRejected(f"CSV has no 'text' column (columns found: {found})")
     except BaseException:
         stream.close()
@@ -352,8 +366,10 @@ def _parse_file(name: str, data: bytes, location: str, limits: Limits) -> RawRec
 def _open_zip(path: Path, limits: Limits) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, EOFError) as exc:
+    except (zipfile.BadZipFile, EOFError, UnicodeDecodeError) as exc:  # a file name flagged UTF-8 that is not
         raise ImportRejected("not a valid ZIP archive") from exc
+    except NotImplementedError as exc:  # « zip file version 8.4 » needed to extract: damaged, or beyond zipfile
+        raise ImportRejected(f"unsupported ZIP archive ({exc})") from exc
     try:
         check_zip_central_directory(archive.infolist(), limits)
     except BaseException:
@@ -384,7 +400,10 @@ def _iter_zip(path: Path, limits: Limits) -> Iterator[RawRecord | RecordError]:
             try:
                 with archive.open(info) as entry:
                     data = entry.read(min(info.file_size, limits.max_file_bytes) + 1)
-            except (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error, OSError, EOFError) as exc:
+            except (
+                zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error, OSError, EOFError,
+                UnicodeDecodeError,  # the entry's own header has a file name flagged UTF-8 that is not
+            ) as exc:  # fmt: skip
                 yield RecordError(location, f"cannot read this entry ({exc})")
                 continue
             if len(data) > info.file_size:
@@ -422,6 +441,7 @@ def _iter_dir(root: Path, limits: Limits) -> Iterator[RawRecord | RecordError]:
                     yield RecordError(location, "symbolic links are not followed; skipped")
                     continue
                 if not stat.S_ISREG(info.st_mode):  # fifos and sockets would block a read
+                    yield RecordError(location, "not a regular file (a pipe, socket or device); skipped")
                     continue
                 problem = _file_problem(name, info.st_size, limits)
                 if problem:
