@@ -27,6 +27,8 @@ class Broker:
         celery_app.conf.broker_url = url
         celery_app.conf.task_always_eager = False
         self._reset_pools()
+        if url.startswith("memory://"):
+            self.drain()  # kombu's memory broker is one per process: what earlier tests left is not ours
 
     def restore(self) -> None:
         celery_app.conf.broker_url, celery_app.conf.task_always_eager = self.saved

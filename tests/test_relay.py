@@ -175,7 +175,6 @@ def test_a_dead_import_is_published_once_per_death(broker, importer, tmp_path, s
 
 def test_the_status_command_reports_stuck_work_and_fails_on_it(broker, owner, settings, capsys):
     broker.use("memory://")
-    broker.drain()  # kombu's memory broker is one per process: empty what other tests left
     article = paste(owner, 10)
     call_command("vigie_status")
     out = capsys.readouterr().out
