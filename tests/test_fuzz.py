@@ -567,6 +567,11 @@ def by_location(items: list[RawRecord | RecordError]) -> dict[str, RawRecord | R
     return {item.location: item for item in items}
 
 
+def limited_size(value: str) -> int:
+    """The size the limit on a record's text applies to: the text stripped, CRLF not yet turned into LF."""
+    return len(value.replace("\x00", "").strip().encode())
+
+
 def stored_form(value: str) -> str:
     """What a bulk record keeps of a text field."""
     return value.replace("\x00", "").strip().replace("\r\n", "\n").replace("\r", "\n")
@@ -627,6 +632,7 @@ def jsonl_lines(draw: st.DrawFn) -> tuple[bytes, str | None]:
 @example([((b'{"text": ' + b"[" * 50_000 + b"}", None), b"\n"), ((b'{"text": "a"}', "a"), b"\n")], b"", True, Limits())
 @example([((b"1" * 5000, None), b"\n"), ((b'{"text": "a"}', "a"), b"\n")], codecs.BOM_UTF8, False, Limits(2048))
 @example([((codecs.BOM_UTF8, None), b"\n")], b"", False, Limits())
+@example([((json.dumps({"text": "\r\n".join("a" * 101)}).encode(), "\n".join("a" * 101)), b"\n")], b"", 1, Limits(300))
 def test_jsonl_rows_become_records_or_errors_and_the_counts_add_up(lines, bom, final_newline, limits):
     chunks = [line + (end if final_newline or i < len(lines) - 1 else b"") for i, ((line, _), end) in enumerate(lines)]
     data = bom + b"".join(chunks)
@@ -650,7 +656,7 @@ def test_jsonl_rows_become_records_or_errors_and_the_counts_add_up(lines, bom, f
         if not physical.removeprefix(codecs.BOM_UTF8 if number == 1 else b"").strip() and not too_long:
             continue
         expected_locations.append(f"line {number}")
-        if text is not None and not too_long and len(text.encode()) <= limits.max_file_bytes:
+        if text is not None and not too_long and limited_size(json.loads(chunk)["text"]) <= limits.max_file_bytes:
             assert isinstance(found[f"line {number}"], RawRecord), found[f"line {number}"]
             assert found[f"line {number}"].text == text
     assert [item.location for item in items] == expected_locations
@@ -661,10 +667,10 @@ CSV_COLUMNS = ["title", "published_at", "source", "url", "language", "external_i
 
 
 @st.composite
-def csv_files(draw: st.DrawFn) -> tuple[bytes, dict[str, str | None] | None]:
-    """(file, {location: stored text or None for an error}) -- the expectation only when the file is well formed:
-    UTF-8 or UTF-16, a usual delimiter, more than one column (a single one gives the sniffer nothing to go on),
-    printable cells, no damage."""
+def csv_files(draw: st.DrawFn) -> tuple[bytes, dict[str, tuple[str | None, int]] | None]:
+    """(file, {location: (stored text or None for an error, size the limit sees)}), the expectation only for a
+    well-formed file: UTF-8 or UTF-16, a usual delimiter, more than one column (a single one gives the sniffer
+    nothing to go on), printable cells, no damage."""
     well_formed = draw(st.booleans())
     delimiter = draw(st.sampled_from([",", ";", "\t"] + ([] if well_formed else ["|", " ", ":"])))
     others = draw(st.lists(st.sampled_from(CSV_COLUMNS), unique=True, min_size=int(well_formed), max_size=3))
@@ -711,14 +717,14 @@ def csv_files(draw: st.DrawFn) -> tuple[bytes, dict[str, str | None] | None]:
 
     if not well_formed:
         return data, None
-    expected: dict[str, str | None] = {}
+    expected: dict[str, tuple[str | None, int]] = {}
     text_column = columns.index("text")
     for start, row in zip(starts, rows, strict=True):
         if not any(value.strip() for value in row):
             continue
         location = f"line {len(_LINE_END_RE.findall(written[:start])) + 1}"
         text = stored_form(row[text_column])
-        expected[location] = text if text else None
+        expected[location] = (text or None, limited_size(row[text_column]))
     return data, expected
 
 
@@ -737,8 +743,8 @@ def test_csv_rows_become_records_or_errors_and_the_counts_add_up(csv_file, limit
     assert items is not None, "a well-formed CSV was refused"
     found = by_location(items)
     assert sorted(found) == sorted(expected)
-    for location, text in expected.items():
-        if text is None or len(text.encode()) > limits.max_file_bytes:
+    for location, (text, size) in expected.items():
+        if text is None or size > limits.max_file_bytes:
             assert isinstance(found[location], RecordError)
         else:
             assert isinstance(found[location], RawRecord), found[location]
@@ -1072,6 +1078,21 @@ def test_a_zip_whose_file_name_is_flagged_utf8_but_is_not_gives_a_reason(header)
     assert items[1] == RawRecord(
         text="La réunion a duré deux heures.", location="file article.txt", filename="article.txt"
     )
+
+
+def test_a_zip_entry_whose_header_is_damaged_gets_a_short_reason():
+    # zipfile's message quoted the header's name as bytes, 255 of them here once the length is damaged.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("article.txt", "Le ministre a reçu son homologue. " * 20)
+    data = bytearray(buffer.getvalue())
+    data[26] = 255  # the local header's file name length
+
+    with tempfile.TemporaryDirectory() as folder:
+        items = list(iter_records(write(folder, "import.zip", bytes(data))))
+
+    assert len(items) == 1 and items[0].reason.startswith("cannot read this entry (File name in directory")
+    assert len(items[0].reason) < 250
 
 
 def test_a_zip_that_needs_a_version_zipfile_cannot_extract_gives_a_reason():

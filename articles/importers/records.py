@@ -404,7 +404,9 @@ def _iter_zip(path: Path, limits: Limits) -> Iterator[RawRecord | RecordError]:
                 zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error, OSError, EOFError,
                 UnicodeDecodeError,  # the entry's own header has a file name flagged UTF-8 that is not
             ) as exc:  # fmt: skip
-                yield RecordError(location, f"cannot read this entry ({exc})")
+                # zipfile quotes the damaged header's bytes: up to 64 KB of them for a long name.
+                detail = str(exc) if len(str(exc)) <= 200 else str(exc)[:200] + "…"
+                yield RecordError(location, f"cannot read this entry ({detail})")
                 continue
             if len(data) > info.file_size:
                 yield RecordError(location, "entry is larger than its header says; entry skipped")
