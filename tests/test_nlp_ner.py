@@ -340,6 +340,23 @@ def test_a_body_named_again_by_its_head_noun_alone_is_that_body(nlp):
     assert find(spans, "Commission européenne").group != full.group
 
 
+def test_a_head_noun_the_model_tagged_alone_still_refers_back_to_its_body(nlp):
+    spans = spans_of(
+        nlp,
+        "La Mauritanie a rejoint l'Initiative d'Accra. Le Mali et le Niger disposent du statut "
+        "d'observateur au sein de l'Initiative, qui organise des opérations conjointes.",
+    )
+    full = find(spans, "Initiative d'Accra")
+    again = [s for s in spans if s.text == "Initiative"]
+    assert len(again) == 1 and again[0].group == full.group and again[0].label == "ORG"
+
+
+def test_the_eigs_written_dans_le_grand_sahara_is_one_name(nlp):
+    spans = spans_of(nlp, "Les assaillants appartiennent à l'État islamique dans le Grand Sahara (EIGS).")
+    assert find(spans, "État islamique dans le Grand Sahara").label == "ORG"
+    assert "Grand Sahara" not in texts(spans)
+
+
 def test_a_place_the_article_calls_a_region_is_a_region_throughout_it(nlp):
     spans = spans_of(
         nlp, "Un poste a été visé dans la région de Tillabéri. Tillabéri est souvent endeuillée. Niamey a réagi."

@@ -988,10 +988,14 @@ def _refer_back_to_bodies(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
     if not by_head:
         return mentions
     covered = {i for m in mentions for i in range(m.start, m.end)}
-    added = []
+    # The model's own tag on the bare head word (« l'Initiative » as an ORG of its own) is replaced by the link.
+    alone = {m.start: m for m in mentions if m.end - m.start == 1 and m.source == "model"}
+    added, replaced = [], set()
     for tok in doc:
         named = by_head.get(tok.text)
-        if not named or tok.i == 0 or tok.i in covered or doc[tok.i - 1].lower_ not in ANAPHOR_DETERMINERS:
+        if not named or tok.i == 0 or doc[tok.i - 1].lower_ not in ANAPHOR_DETERMINERS:
+            continue
+        if tok.i in covered and tok.i not in alone:
             continue
         after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
         if after is not None and (
@@ -1002,7 +1006,11 @@ def _refer_back_to_bodies(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
         if earlier:
             body = earlier[-1]
             added.append(_Mention(tok.i, tok.i + 1, "ORG", "rule", body.key, CONF_ANAPHOR, links=[body.start]))
-    return sorted([*mentions, *added], key=lambda m: m.start) if added else mentions
+            if tok.i in alone:
+                replaced.add(id(alone[tok.i]))
+    if not added:
+        return mentions
+    return sorted([*(m for m in mentions if id(m) not in replaced), *added], key=lambda m: m.start)
 
 
 def _repeat_names(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
