@@ -20,7 +20,9 @@ database and publishes the message again:
 Each row is published at most once per run, and marked in the same transaction
 that locked it (``skip_locked``: two relays running at once share the work
 instead of publishing twice). A redundant message is harmless anyway: the
-claims make extraction and imports safe to run twice. Runs as
+claims make extraction and imports safe to run twice. One such case is known:
+a broker that hangs (rather than refuses) may still carry out a publication the
+request gave up on, and the relay then publishes that row a second time. Runs as
 ``manage.py relay`` and as the periodic task ``articles.tasks.relay``.
 """
 
