@@ -525,6 +525,30 @@ def test_it_tells_one_attack_once_and_adds_the_claim_that_follows():
     assert attack.date_value == "2024-03-13"
 
 
+def test_who_is_en_visite_makes_the_visit_however_the_phrase_is_attached():
+    # « est en visite »: the copula does not make it a remark about a visit told already; « , en
+    # visite » hung by the parser on the place of the reception still says who travelled
+    text = "Le ministre espagnol de l'Intérieur, M. Ignacio Robledo Sanz, est en visite de travail au Maroc."
+    entities, _, events = extract(text, [("Ignacio Robledo Sanz", "PER"), ("Maroc", "GPE")])
+    visit = one(events, "VISIT")
+    assert args(visit, entities) == {("actor", "Ignacio Robledo Sanz"), ("location", "Maroc")}
+    text = (
+        "Le ministre de l'Intérieur, M. Abdelouahed Lamrani, a reçu mardi à Rabat le ministre espagnol, "
+        "M. Ignacio Robledo Sanz, en visite de travail au Royaume."
+    )
+    names = [("Abdelouahed Lamrani", "PER"), ("Rabat", "GPE"), ("Ignacio Robledo Sanz", "PER")]
+    entities, _, events = extract(text, names, [("mardi", "2024-03-12")])
+    visitors = {name for role, name in args(one(events, "VISIT"), entities) if role == "actor"}
+    assert visitors == {"Ignacio Robledo Sanz"}
+    assert ("counterpart", "Ignacio Robledo Sanz") in args(one(events, "MEETING"), entities)
+
+
+def test_a_remark_with_a_copula_is_still_no_new_event():
+    text = "Le Premier ministre a dénoncé l'assaut de Kidal. C'est une attaque lâche, a-t-il dit."
+    _, _, events = extract(text, [("Kidal", "GPE")])
+    assert [e.trigger_text for e in events if e.type == "ATTACK"] == ["assaut"]
+
+
 def test_it_finds_a_reception_told_with_an_inserted_phrase_or_in_the_passive():
     text = (
         "SM le Roi Mohammed VI a reçu, mercredi au Palais royal de Casablanca, le président mauritanien, "

@@ -1163,7 +1163,8 @@ def _noun_event(art: _Article, tok: Token, verb_events: dict[int, _Event]) -> _E
         return None  # « tiendra une réunion », « la réunion se tiendra en mars »
     if phrase.dep_ == "appos" and any(NOUN_TRIGGERS.get(_lemma(t)) == kind for t in _nominal_heads(phrase)):
         return None  # « une visite d'amitié en Mauritanie, son premier déplacement hors du pays »: the same one
-    if _lemma(gov) == "agir" or any(c.dep_ == "cop" for c in phrase.children):
+    visiting = kind == "VISIT" and _case_of(phrase) == "en"  # « le ministre est en visite au Maroc »
+    if _lemma(gov) == "agir" or (any(c.dep_ == "cop" for c in phrase.children) and not visiting):
         return None  # « il s'agit d'une attaque ambitieuse », « c'est un attentat »: said of one already told
     same = _folding_verb(art, phrase, kind, verb_events)
     if same is not None:
@@ -1349,13 +1350,38 @@ def _anchors(art: _Article, events: list[_Event]) -> dict[int, list[tuple[_Event
             kind = "pass" if event.lemma in {"recevoir", "accueillir", "créer", "fonder"} else "subj"
         elif event.verb is not None:
             subject, kind = _borrowed_subject(art, event.verb)
-        elif event.type == "VISIT" and _case_of(event.trigger) == "en" and art.personish(event.trigger.head):
-            subject, kind = event.trigger.head, "subj"  # « le président …, en visite au Maroc »
+        elif event.type == "VISIT" and _case_of(event.trigger) == "en":
+            subject, kind = _visitor(art, event.trigger), "subj"
         elif event.kind == "noun" and event.report is None:
             subject, kind = _possessor(event.trigger, verb_triggers)
         if subject is not None:
             add(subject, event, kind)
     return anchors
+
+
+def _visitor(art: _Article, trigger: Token) -> Token | None:
+    """Who is « en visite »: the person it is said of (« le président …, en visite au Maroc »), the
+    subject of « est en visite », or the person just before the comma when the parser hung the
+    phrase on a place (« a reçu à Rabat le ministre espagnol, M. X, en visite de travail »)."""
+    subject = next((c for c in trigger.children if c.dep_ == "nsubj"), None)
+    for tok in (trigger.head if trigger.head.i != trigger.i else None, subject):
+        if tok is not None and art.personish(tok):
+            return _person_start(art, tok, tok)
+    first = min([c.i for c in trigger.children if c.dep_ == "case" and c.i < trigger.i], default=trigger.i)
+    if first < 2 or art.doc[first - 1].text != ",":
+        return None
+    return _person_start(art, art.doc[first - 2], None)
+
+
+def _person_start(art: _Article, tok: Token, default: Token | None) -> Token | None:
+    """Where the person named at ``tok`` (or by the name it heads, « M. X ») starts climbing: an
+    anchor there is met even when the person climbs from the title they hold."""
+    for cand in (tok, *(c for c in tok.children if c.dep_ in {"flat:name", "flat", "appos"})):
+        index = art.entity_at(cand)
+        span = art.index.spans[index] if index != -1 else None
+        if span is not None and art.entities[index].label == "PER":
+            return _start_token(art, index, span)
+    return default
 
 
 def _coordinated(pred: Token) -> bool:
