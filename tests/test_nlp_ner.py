@@ -424,6 +424,8 @@ def test_the_etat_of_a_sous_secretaire_d_etat_is_part_of_the_title(nlp):
 def test_a_place_inside_a_quoted_exercise_name_is_no_place(nlp):
     text = "Les forces du Golfe ont achevé l'exercice « Sécurité du Golfe arabe 4 » au Koweït."
     assert "Golfe arabe 4" not in {s.text for s in spans_of(nlp, text)}
+    text = "Ils ont achevé jeudi un exercice conjoint baptisé « Sécurité du Golfe arabe 4 », au Koweït."
+    assert {s.text for s in spans_of(nlp, text)} == {"Koweït"}
     # quotes elsewhere keep their names
     text = "Il a cité « la France et le Mali » comme partenaires."
     assert {s.text for s in spans_of(nlp, text)} == {"France", "Mali"}
@@ -532,3 +534,12 @@ def test_a_nationality_after_a_known_body_or_an_acronym_is_not_part_of_its_name(
     spans = spans_of(nlp, "Une enquête menée par la DGST marocaine et la Guardia Civil espagnole a abouti.")
     assert {"DGST", "Guardia Civil"} <= set(texts(spans))
     assert not {"DGST marocaine", "Guardia Civil espagnole"} & set(texts(spans))
+
+
+def test_a_headline_names_a_region_of_a_place_as_the_text_does():
+    # « Lire aussi » lines and headlines are read with the gazetteer alone: the compass adjective
+    # makes a region of the place, another name, as fix_entities does in the text
+    found = ner.gazetteer_names("Lire aussi : baisse des traversées en Méditerranée occidentale vers l'Espagne")
+    assert ("Méditerranée occidentale", "Méditerranée occidentale", "LOC") in found
+    assert all(surface != "Méditerranée" for surface, _, _ in found)
+    assert ("Espagne", "Espagne", "GPE") in found

@@ -355,6 +355,14 @@ def gazetteer_names(text: str) -> list[tuple[str, str, str]]:
             surface = text[words[i][0] : words[j - 1][1]]
             entry = names.get(surface)
             if entry is not None and entry.label in ("ORG", "GPE", "LOC"):
+                after = text[words[j][0] : words[j][1]] if j < len(words) else ""
+                region = after.lower() in COMPASS_ADJECTIVES and names.get(f"{surface} {after}") is None
+                if entry.label != "ORG" and region:
+                    # « en Méditerranée occidentale »: a region of the place is another name, as in the text
+                    surface = text[words[i][0] : words[j][1]]
+                    found.append((surface, surface, "LOC"))
+                    i = j + 1
+                    break
                 found.append((surface, entry.canonical, entry.label))
                 i = j
                 break
@@ -1179,6 +1187,9 @@ def _join_placed_bodies(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
 EXERCISE_NOUNS = _words("exercice exercices manœuvres manoeuvres")
 
 
+NAMING_PARTICIPLES = _words("baptisé baptisée baptisés baptisées dénommé dénommée intitulé intitulée nommé nommée")
+
+
 def _in_quoted_exercise_name(doc: Doc, start: int, end: int) -> bool:
     """True when doc[start:end] lies inside « … » quotes opened right after an exercise noun."""
     opening = None
@@ -1188,7 +1199,13 @@ def _in_quoted_exercise_name(doc: Doc, start: int, end: int) -> bool:
         if doc[k].text in ("«", "“"):
             opening = k
             break
-    if opening is None or opening == 0 or doc[opening - 1].lower_ not in EXERCISE_NOUNS:
+    if opening is None or opening == 0:
+        return False
+    before = doc[opening - 1].lower_
+    if before in NAMING_PARTICIPLES:  # « un exercice conjoint baptisé « Sécurité du Golfe arabe 4 » »
+        if not any(t.lower_ in EXERCISE_NOUNS for t in doc[max(0, opening - 5) : opening - 1]):
+            return False
+    elif before not in EXERCISE_NOUNS:
         return False
     return any(doc[k].text in ("»", "”") for k in range(end, min(len(doc), end + 6)))
 
