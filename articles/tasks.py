@@ -28,7 +28,7 @@ from articles.services import (
     import_job_run,
 )
 from entities.nlp import iter_extract
-from entities.services import ExtractionToStore, extraction_store, extraction_store_many
+from entities.services import ExtractionToStore, extraction_store, extraction_store_many, header_lines
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +88,12 @@ def _store_batch(items: list[ExtractionToStore]) -> None:
             _store_one(item)
 
 
+def _header_texts(article: Article) -> list[str]:
+    """The lines cleaning took out of the text that name people (headline, rubric, « Lire aussi »)."""
+    lines = header_lines(article.title, article.title_inferred, article.rubric, article.removed_lines)
+    return [text for _, text in lines]
+
+
 def _extract_claimed(article_ids: list[int], token: str) -> None:
     """Run the pipeline on articles this process has claimed, then store the results in batches.
 
@@ -102,7 +108,11 @@ def _extract_claimed(article_ids: list[int], token: str) -> None:
     is kept and the rest is parsed one article at a time, so that only the
     article it cannot process fails, with the error as its reason.
     """
-    articles = list(Article.objects.filter(pk__in=article_ids).only("id", "text", "published_at"))
+    articles = list(
+        Article.objects.filter(pk__in=article_ids).only(
+            "id", "text", "published_at", "title", "title_inferred", "rubric", "removed_lines"
+        )
+    )
     limit = settings.VIGIE_MAX_EXTRACT_CHARS
     for article in [a for a in articles if len(a.text) > limit]:
         article_mark_failed(
@@ -131,7 +141,7 @@ def _extract_claimed(article_ids: list[int], token: str) -> None:
                 fault_point("after-store")
 
         def parse(todo: list[Article]) -> None:
-            results = iter_extract((a.text, a.published_day) for a in todo)
+            results = iter_extract((a.text, a.published_day, _header_texts(a)) for a in todo)
             for article, result in zip(todo, results, strict=True):
                 parsed.add(article.pk)
                 duration_ms = round((time.perf_counter() - clock) * 1000 / len(parsed))

@@ -397,8 +397,6 @@ def _plan_header(
     """The dateline's place, the agency, the outlet of a copyright line, and the bodies and places
     the headline, the rubric and « Lire aussi » lines name: what cleaning took out of the text,
     as entities of the article."""
-    if title_inferred and not any(line.get("kind") == "title" for line in removed_lines or ()):
-        title = ""  # made from the first sentence, which is in the text: its names are mentions there
     # « AFP/Reuters »: one entity per agency credited; the first is the one the field keeps.
     agencies = [a for a in agency.split("/") if a.strip()][:1]
     for field_name, text, default_label in (
@@ -414,19 +412,33 @@ def _plan_header(
             found = header_entity(holder, "ORG")
             if found is not None and name_key(found[0]):
                 plan.header.append(_NewHeader(HeaderEntity.Field.COPYRIGHT.value, holder[:200], *found))
-    # A « Lire aussi » line is a headline like the article's own, and read the same way.
-    read_also = [
-        (HeaderEntity.Field.READ_ALSO, read_also_title(line.get("text", "")))
+    # The headline, the rubric and « Lire aussi » lines: their bodies and places from the
+    # gazetteer, their persons from the pipeline, which parsed the same lines after the text.
+    lines = header_lines(title, title_inferred, rubric, removed_lines)
+    persons = plan.item.result.header_persons
+    seen: set[tuple[str, str, str]] = set()
+    for k, (field_name, text) in enumerate(lines):
+        named = [*gazetteer_names(text), *((s, n, "PER") for s, n in (persons[k] if k < len(persons) else ()))]
+        for surface, name, label in named:
+            key = (field_name, label, name_key(name))
+            if key[2] and key not in seen:  # one row per entity and field (« Maroc … Maroc »)
+                seen.add(key)
+                plan.header.append(_NewHeader(field_name, surface[:200], name, label))
+
+
+def header_lines(title: str, title_inferred: bool, rubric: str, removed_lines: list[dict] | None) -> list[tuple]:
+    """The header lines read for names, as (HeaderEntity field, text), in the order the worker gives
+    them to the pipeline: the headline (unless it was made from the first sentence, which is in the
+    text), the rubric and each « Lire aussi » link (a headline like the article's own)."""
+    if title_inferred and not any(line.get("kind") == "title" for line in removed_lines or ()):
+        title = ""
+    lines = [(HeaderEntity.Field.TITLE.value, title), (HeaderEntity.Field.RUBRIC.value, rubric)]
+    lines += [
+        (HeaderEntity.Field.READ_ALSO.value, read_also_title(line.get("text", "")))
         for line in removed_lines or ()
         if line.get("kind") == "read_also"
     ]
-    seen: set[tuple[str, str, str]] = set()
-    for field_name, text in ((HeaderEntity.Field.TITLE, title), (HeaderEntity.Field.RUBRIC, rubric), *read_also):
-        for surface, name, label in gazetteer_names(text):
-            key = (field_name.value, label, name_key(name))
-            if key[2] and key not in seen:  # one row per entity and field (« Maroc … Maroc »)
-                seen.add(key)
-                plan.header.append(_NewHeader(field_name.value, surface[:200], name, label))
+    return [(field_name, text) for field_name, text in lines if text and text.strip()]
 
 
 def _as_named_in_body(plan: _Plan) -> None:
@@ -445,6 +457,9 @@ def _as_named_in_body(plan: _Plan) -> None:
             other_keys = {name_key(f) for f in gazetteer_forms(h.name)}
             same = [c for c, keys in named.items() if keys & other_keys]
         longer = [c for c, keys in named.items() if any(k.startswith(f"{key} ") for k in keys)]
+        if h.label == "PER" and not longer:
+            # « MM. Lamrani et Robledo Sanz » in the headline, « Abdelouahed Lamrani » in the text
+            longer = [c for c, keys in named.items() if any(k.endswith(f" {key}") for k in keys)]
         chosen = same or (longer if len(longer) == 1 else [])
         if chosen and chosen[0] != h.name:
             plan.header[index] = replace(h, name=chosen[0])

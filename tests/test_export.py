@@ -194,3 +194,26 @@ def test_a_headline_name_and_a_body_name_of_one_gazetteer_entry_are_one_entity(o
     )
     facts = store_and_export(article, result, tmp_path)
     assert [e["name"] for e in facts["entities"]] == ["Garde civile"]
+
+
+def test_the_persons_of_a_read_also_line_are_entities_and_a_headline_surname_is_the_body_person(owner, tmp_path):
+    raw = (
+        "MM. Lamrani et Robledo Sanz signent un mémorandum\n\n"
+        "Le ministre Abdelouahed Lamrani a reçu mardi son homologue.\n\n"
+        "Lire aussi : Le Roi adresse un message de félicitations à Abdellatif Hammouchi"
+    )
+    article = article_services.article_create_from_paste(actor=owner, text=raw).article
+    assert "Hammouchi" not in article.text and "Robledo" not in article.text
+    lines = services.header_lines(article.title, article.title_inferred, article.rubric, article.removed_lines)
+    assert [field for field, _ in lines] == ["title", "read_also"]
+    lamrani = article.text.index("Abdelouahed Lamrani")
+    result = ExtractionResult(
+        pipeline_version="test",
+        entities=[EntitySpan(lamrani, lamrani + 19, "Abdelouahed Lamrani", "PER", 0.9, 0, "Abdelouahed Lamrani")],
+        # what the pipeline found in those two lines, in their order
+        header_persons=((("Lamrani", "Lamrani"), ("Robledo Sanz", "Robledo Sanz")),
+                        (("Abdellatif Hammouchi", "Abdellatif Hammouchi"),)),
+    )  # fmt: skip
+    facts = store_and_export(article, result, tmp_path)
+    persons = sorted(e["name"] for e in facts["entities"] if e["label"] == "PER")
+    assert persons == ["Abdellatif Hammouchi", "Abdelouahed Lamrani", "Robledo Sanz"]

@@ -154,7 +154,7 @@ def test_it_stores_the_others_when_one_article_of_a_chunk_cannot_be_stored(owner
         bad.text: result(span("Rabat", "GPE", 0), events=(broken,)),
         other.text: result(span("Rabat", "GPE", 0)),
     }
-    monkeypatch.setattr(tasks, "iter_extract", lambda items: (by_text[text] for text, _ in items))
+    monkeypatch.setattr(tasks, "iter_extract", lambda items: (by_text[text] for text, *_ in items))
 
     assert tasks.extract_articles.run([good.pk, bad.pk, other.pk]) == 3
     for article in (good, bad, other):
@@ -175,7 +175,7 @@ def test_a_document_the_pipeline_cannot_process_fails_alone_and_is_not_retried(o
     def fails_on_one(items):
         items = list(items)
         calls.append(len(items))
-        for text, _ in items:
+        for text, *_ in items:
             if text == broken.text:
                 raise RuntimeError("model exploded on this document")
             yield result(span("Rabat", "GPE", 0))

@@ -100,3 +100,16 @@ def test_it_links_two_outlets_reports_of_one_meeting(owner, django_capture_on_co
     meetings = [Event.objects.filter(article=a, type__in=("MEETING", "VISIT")).first() for a in articles]
     assert all(meetings) and meetings[0].date_value == meetings[1].date_value == "2024-03-05"
     assert meetings[0].cluster_id == meetings[1].cluster_id is not None
+
+
+def test_it_reads_the_persons_of_the_header_lines_given_with_a_text():
+    lines = [
+        "Lire aussi : SM le Roi Mohammed VI adresse un message de félicitations à Abdellatif Hammouchi",
+        "Exercice Sahil 2025 : Nouakchott et Dakar resserrent les rangs en mer",  # an edition, no person
+    ]
+    (result, plain) = extract_many([(TEXT, dt.date(2024, 3, 7), lines), (TEXT, dt.date(2024, 3, 7))])
+    assert result.header_persons == (
+        (("Mohammed VI", "Mohammed VI"), ("Abdellatif Hammouchi", "Abdellatif Hammouchi")),
+        (),
+    )
+    assert plain.header_persons == () and plain.entities == result.entities  # the text's own facts are the same

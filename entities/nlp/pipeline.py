@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from entities.nlp import claims, dates, events, lemmas, ner, roles
@@ -62,13 +64,49 @@ def analyse(doc, published: dt.date | None) -> ExtractionResult:
     )
 
 
-def iter_extract(items: Iterable[tuple[str, dt.date | None]]) -> Iterator[ExtractionResult]:
-    """One result per (text, publication date), in order, as soon as each document is parsed."""
-    items = list(items)
-    docs = get_nlp().pipe((text for text, _ in items), batch_size=BATCH_SIZE)
-    for doc, (text, published) in zip(docs, items, strict=True):
-        yield analyse(remember_text(doc, text), published)
+# (text, publication date) or (text, publication date, header lines)
+Item = tuple[str, dt.date | None] | tuple[str, dt.date | None, Sequence[str]]
 
 
-def extract_many(items: Iterable[tuple[str, dt.date | None]]) -> list[ExtractionResult]:
+def header_persons(doc) -> tuple[tuple[str, str], ...]:
+    """The persons a header line (a headline, a « Lire aussi » link) names, as (surface, name).
+
+    The line is parsed like a text, so honorifics and titles come off the same way
+    (« SM le Roi Mohammed VI adresse un message à Abdellatif Hammouchi »). Its organisations
+    and places are the gazetteer's business (``ner.gazetteer_names``): the model reads odd,
+    capitalised headlines poorly, and a person is the one kind no list can hold.
+    """
+    text = doc_text(doc)
+    return tuple(
+        (span.text, span.canonical)
+        for span in ner.entity_spans(doc)
+        if span.label == "PER" and not _YEAR_AFTER_RE.match(text, span.end)
+    )
+
+
+# « Exercice Sahil 2025 : … », « African Lion 2024 »: a name followed by its year names an edition
+# of something (an exercise, a summit), not a person.
+_YEAR_AFTER_RE = re.compile(r"\s+(?:19|20)\d\d\b")
+
+
+def iter_extract(items: Iterable[Item]) -> Iterator[ExtractionResult]:
+    """One result per (text, publication date[, header lines]), in order, as soon as each document
+    is parsed. The header lines go through the same ``nlp.pipe`` stream, right after their text."""
+    items = [(item[0], item[1], tuple(item[2]) if len(item) > 2 else ()) for item in items]
+
+    def texts() -> Iterator[str]:
+        for text, _, lines in items:
+            yield text
+            yield from lines
+
+    docs = get_nlp().pipe(texts(), batch_size=BATCH_SIZE)
+    for text, published, lines in items:
+        result = analyse(remember_text(next(docs), text), published)
+        if lines:
+            persons = tuple(header_persons(remember_text(next(docs), line)) for line in lines)
+            result = replace(result, header_persons=persons)
+        yield result
+
+
+def extract_many(items: Iterable[Item]) -> list[ExtractionResult]:
     return list(iter_extract(items))

@@ -121,3 +121,6 @@ class ExtractionResult:
     dates: list[DateSpan] = field(default_factory=list)
     events: list[EventSpan] = field(default_factory=list)
     claims: list[ClaimSpan] = field(default_factory=list)
+    # Per header line given with the text (headline, rubric, « Lire aussi » link), the persons it
+    # names as (surface, name): cleaning keeps those lines out of the text, so they have no offsets.
+    header_persons: tuple[tuple[tuple[str, str], ...], ...] = ()
