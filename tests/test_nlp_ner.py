@@ -543,3 +543,24 @@ def test_a_headline_names_a_region_of_a_place_as_the_text_does():
     assert ("Méditerranée occidentale", "Méditerranée occidentale", "LOC") in found
     assert all(surface != "Méditerranée" for surface, _, _ in found)
     assert ("Espagne", "Espagne", "GPE") in found
+
+
+def test_an_acronym_in_the_bodys_own_language_in_brackets_is_its_name(nlp):
+    text = (
+        "Les opérations ont été conduites par la Direction générale de la sûreté (EGM). "
+        "L'UE finance les Forces armées du Ghana (GAF). Les GAF ont salué ce soutien. "
+        "Le Qatar a signé avec le Bureau de lutte contre le terrorisme des Nations unies (BLT, ou UNOCT en "
+        "anglais) un accord. Le BLT a salué. Le Conseil de sécurité (ONU) a voté."
+    )
+    spans = spans_of(nlp, text)
+    group = {s.text: s.group for s in spans}
+    assert group["EGM"] == group["Direction générale de la sûreté"]
+    assert group["GAF"] == group["Forces armées du Ghana"]
+    assert {s.group for s in spans if s.text == "GAF"} == {group["GAF"]}
+    assert {s.group for s in spans if s.text == "BLT"} == {group["UNOCT"]}
+    # an acronym the gazetteer gives to another entity stays that entity
+    assert group["ONU"] != group["Conseil de sécurité"]
+
+
+def test_an_agency_credited_with_its_word_agence_is_the_agency():
+    assert ner.header_entity("Agence Maghreb Arabe Presse", "ORG") == ner.header_entity("MAP", "ORG")

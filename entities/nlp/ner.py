@@ -332,7 +332,8 @@ def header_entity(text: str, default_label: str) -> tuple[str, str] | None:
         return None
     names = load_lexicon().names
     shaped = text.title() if text.isupper() and len(text) > 4 else text
-    for candidate in (text, shaped):
+    agency = re.sub(r"^(?:l')?[Aa]gence\s+", "", shaped)  # « © Agence Maghreb Arabe Presse »
+    for candidate in (text, shaped, agency):
         entry = names.get(candidate)
         if entry is not None:
             return entry.canonical, entry.label
@@ -889,13 +890,22 @@ def _link_acronym(long_form: _Mention, at: int, short: _Mention | None, added: l
 def _add_acronyms(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
     """« Direction générale de la sécurité intérieure (DGSI) » and « DGSI (Direction ...) »: one thing."""
     by_start = {m.start: m for m in mentions}
+    names = load_lexicon().names
     added: list[_Mention] = []
     for m in mentions:
-        if m.label == "PER" or m.end + 2 >= len(doc) or doc[m.end].text != "(" or doc[m.end + 2].text != ")":
+        # « (DGSI) », and « (BLT, ou UNOCT en anglais) » with the other name after the comma
+        if m.label == "PER" or m.end + 2 >= len(doc) or doc[m.end].text != "(" or doc[m.end + 2].text not in "),":
             continue
         inner = doc[m.end + 1]
         if m.end - m.start >= 2 and _looks_like_acronym(inner.text) and _acronym_fits(inner.text, doc[m.start : m.end]):
             _link_acronym(m, inner.i, by_start.get(inner.i), added, key=m.key)
+        elif m.label == "ORG" and m.end - m.start >= 2 and _looks_like_acronym(inner.text):
+            # an acronym of the body's own language (« Direction générale de la sûreté (EGM) »,
+            # « Forces armées du Ghana (GAF) »): the brackets still name the body, unless the
+            # acronym is another entity's (« (ONU) » after a body of the UN, an agency's credit)
+            entry = names.get(inner.text)
+            if entry is None or (m.key and entry.key == m.key):
+                _link_acronym(m, inner.i, by_start.get(inner.i), added, key=m.key)
         elif m.end - m.start == 1 and _looks_like_acronym(m_text := doc[m.start].text):
             # « DGSI (Direction générale ...) »: the long form is a mention that starts after the bracket
             long_form = by_start.get(m.end + 1)
