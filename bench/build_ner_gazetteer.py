@@ -52,6 +52,7 @@ EXTRA_COUNTRY_ALIASES = {
     "SA": ["Arabie Saoudite", "Royaume d'Arabie saoudite"],
     "XK": ["Kosovo"],
     "NL": ["Pays Bas"],
+    "LU": ["Grand-Duché de Luxembourg", "Grand-Duché du Luxembourg"],
     "MA": ["Royaume du Maroc"],
     "JO": ["Royaume hachémite de Jordanie"],
     "ES": ["Royaume d'Espagne"],
