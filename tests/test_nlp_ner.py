@@ -564,3 +564,31 @@ def test_an_acronym_in_the_bodys_own_language_in_brackets_is_its_name(nlp):
 
 def test_an_agency_credited_with_its_word_agence_is_the_agency():
     assert ner.header_entity("Agence Maghreb Arabe Presse", "ORG") == ner.header_entity("MAP", "ORG")
+
+
+def test_the_names_listed_after_regions_are_regions(nlp):
+    text = (
+        "Les groupes armés multiplient les incursions dans les régions du Bounkani et du Tchologo. "
+        "La cellule a été démantelée à Malanville, dans le département de l'Alibori. Le Mali et le Niger ont signé."
+    )
+    spans = spans_of(nlp, text)
+    for name in ("Bounkani", "Tchologo", "Alibori"):
+        assert find(spans, name).label == "LOC", name
+    for name in ("Malanville", "Mali", "Niger"):
+        assert find(spans, name).label == "GPE", name
+
+
+def test_a_ministry_named_as_a_body_is_an_organisation_and_a_ministers_portfolios_are_not(nlp):
+    text = (
+        "Le ministère kirghiz de la Défense a annoncé l'exercice. "
+        "Le ministre de la Sécurité et de la Protection civile, le général Mamadou Keïta, a salué les soldats."
+    )
+    spans = spans_of(nlp, text)
+    assert find(spans, "ministère kirghiz de la Défense").label == "ORG"
+    assert [s.text for s in spans if s.label == "ORG"] == ["ministère kirghiz de la Défense"]
+    assert find(spans, "Mamadou Keïta").label == "PER"
+
+
+def test_a_generic_phrase_with_adjectives_is_no_entity(nlp):
+    text = "Conformément aux Hautes Instructions royales, la coopération avec l'Union européenne se renforce."
+    assert [s.text for s in spans_of(nlp, text)] == ["Union européenne"]

@@ -86,7 +86,9 @@ ADMIN_HEADS = _words(
 # Buildings: where a meeting happens, not a place of its own (« au palais de Carthage »).
 BUILDING_HEADS = _words("palais")
 # Administrative nouns that make the name after them a region (LOC), not a city (« région de Tillabéri »).
-REGION_HEADS = _words("région province wilaya gouvernorat oblast comté")
+REGION_HEADS = _words(
+    "région régions province provinces wilaya wilayas gouvernorat gouvernorats oblast comté département départements"
+)
 # Streets, districts and sites: places, but not governments (LOC).
 SITE_HEADS = _words("rue avenue boulevard place quartier gare autoroute route pont port parc frontière zone")
 # Head nouns of institutions: a span that opens with one names an organisation, whatever the
@@ -103,6 +105,7 @@ ORG_HEADS = _words(
 # Government portfolios: after « ministre de l'… », « ministère des … », « secrétaire d'État aux … »
 # they complete a title or an institution's name and are no entity of their own.
 PORTFOLIO_WORDS = _words(
+    "protection civile administration territoriale décentralisation nationale sûreté jeunesse emploi "
     "intérieur affaires étrangères défense armées justice économie finances santé éducation "
     "agriculture culture travail transports environnement sports budget industrie énergie commerce "
     "coopération outre-mer solidarités solidarité logement numérique sécurité immigration intégration "
@@ -408,11 +411,13 @@ def fix_entities(doc: Doc) -> Doc:
     mentions = _add_acronyms(doc, mentions)
     mentions = _add_lowercase_long_forms(doc, mentions)
     mentions = _link_bracketed_other_names(doc, mentions)
+    mentions = _add_ministries(doc, mentions, lexicon)
     mentions = _resolve_anaphors(doc, mentions, [s for s in ruler_spans if s.label_ == ANAPHOR], lexicon)
     mentions = _refer_back_to_bodies(doc, mentions)
     mentions = _repeat_names(doc, mentions)
     mentions = _polish_edges(doc, mentions, lexicon)
     mentions = _join_placed_bodies(doc, mentions)
+    mentions = _add_coordinated_regions(doc, mentions)
     mentions = _without_overlaps(mentions)
     _harmonise_labels(doc, mentions, lexicon)
     result = _build_spans(doc, mentions, lexicon)
@@ -505,9 +510,9 @@ def _after_portfolio_head(doc: Doc, start: int, lexicon: Lexicon) -> str | None:
 def _skip_portfolio(doc: Doc, start: int, end: int) -> int:
     """Index after the portfolio words opening doc[start:end] (« Affaires étrangères et de la Coopération »)."""
     i = start
-    while i < end and (doc[i].lower_ in PORTFOLIO_WORDS or doc[i].lower_ in ("et", ",")):
+    while i < end and (doc[i].lower_ in PORTFOLIO_WORDS or doc[i].lower_ in PORTFOLIO_LINKS or doc[i].text == ","):
         i += 1
-    while i > start and doc[i - 1].lower_ in ("et", ","):
+    while i > start and (doc[i - 1].lower_ in PORTFOLIO_LINKS or doc[i - 1].text == ","):
         i -= 1
     return i
 
@@ -592,6 +597,7 @@ def _clean_range(doc: Doc, start: int, end: int, label: str, lexicon: Lexicon) -
         or all(not ch.isalpha() for ch in text)
         or (n == 1 and doc[start].lower_ in LEADING_FUNCTION_WORDS)
         or (n == 2 and doc[start].text in lexicon.generic and len(doc[start + 1].text) == 1)  # « Groupe C »
+        or _generic_phrase_with_adjectives(doc, start, end, lexicon)
         or (n == 1 and label in ("LOC", "GPE") and _looks_like_demonym(doc, start, lexicon))
     ):
         return []
@@ -902,9 +908,10 @@ def _add_acronyms(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
         elif m.label == "ORG" and m.end - m.start >= 2 and _looks_like_acronym(inner.text):
             # an acronym of the body's own language (« Direction générale de la sûreté (EGM) »,
             # « Forces armées du Ghana (GAF) »): the brackets still name the body, unless the
-            # acronym is another entity's (« (ONU) » after a body of the UN, an agency's credit)
+            # acronym is another known entity's (« (ONU) » after the Security Council, which the
+            # gazetteer knows too); a body only the model found takes the acronym's entry
             entry = names.get(inner.text)
-            if entry is None or (m.key and entry.key == m.key):
+            if entry is None or not m.key or entry.key == m.key:
                 _link_acronym(m, inner.i, by_start.get(inner.i), added, key=m.key)
         elif m.end - m.start == 1 and _looks_like_acronym(m_text := doc[m.start].text):
             # « DGSI (Direction générale ...) »: the long form is a mention that starts after the bracket
@@ -939,6 +946,35 @@ def _link_bracketed_other_names(doc: Doc, mentions: list[_Mention]) -> list[_Men
             if before[-1:] == ["ou"] or "anglais" in before:
                 m.links.append(other.start)
     return mentions
+
+
+def _add_ministries(doc: Doc, mentions: list[_Mention], lexicon: Lexicon) -> list[_Mention]:
+    """« a annoncé le ministère kirghiz de la Défense », « le ministère de la Défense nationale »: a
+    ministry named as a body is an organisation, also where the model tagged none of it."""
+    taken = {i for m in mentions for i in range(m.start, m.end)}
+    added: list[_Mention] = []
+    for i, tok in enumerate(doc):
+        if tok.lower_ != "ministère" or i in taken:
+            continue
+        k = i + 1
+        while k < len(doc) and doc[k].lower_ in lexicon.demonym_adjectives:
+            k += 1  # « ministère kirghiz de la Défense »
+        if k >= len(doc) or doc[k].lower_ not in PORTFOLIO_LINKS or doc[k].lower_ in ("et", "à"):
+            continue
+        while k < len(doc) and doc[k].lower_ in PORTFOLIO_LINKS - {"et"}:
+            k += 1
+        if k >= len(doc) or not doc[k].text[:1].isupper() or doc[k].lower_ not in PORTFOLIO_WORDS:
+            continue
+        end = k
+        while end < len(doc) and (doc[end].lower_ in PORTFOLIO_WORDS or doc[end].lower_ in PORTFOLIO_LINKS):
+            end += 1
+        while end > k and doc[end - 1].lower_ in PORTFOLIO_LINKS:
+            end -= 1
+        if any(j in taken for j in range(i, end)):
+            continue
+        added.append(_Mention(i, end, "ORG", "rule", confidence=CONF_RULE))
+        taken.update(range(i, end))
+    return sorted([*mentions, *added], key=lambda m: m.start) if added else mentions
 
 
 def _initials_spell(acronym: str, words: list[str]) -> bool:
@@ -1253,13 +1289,63 @@ def _harmonise_labels(doc: Doc, mentions: list[_Mention], lexicon: Lexicon) -> N
     regions = {
         text
         for m in mentions
-        if m.label == "LOC"
-        and _noun_before(doc, m.start) in LOC_HEADS | REGION_HEADS
+        if (
+            (m.label == "LOC" and _noun_before(doc, m.start) in LOC_HEADS | REGION_HEADS)
+            or (m.label in ("LOC", "GPE") and _region_head_before(doc, m.start) in REGION_HEADS)
+        )
         and (text := _text(doc, m.start, m.end)) not in country_names()
     }
     for m in mentions:
         if m.label == "GPE" and _text(doc, m.start, m.end) in regions:
             m.label = "LOC"
+
+
+def _generic_phrase_with_adjectives(doc: Doc, start: int, end: int, lexicon: Lexicon) -> bool:
+    """« les Hautes Instructions royales »: a generic phrase of two words or more, then lower-case
+    adjectives (one-word generics are left to the rules above: « Union européenne » is a name)."""
+    core = end
+    while core > start + 2 and doc[core - 1].is_alpha and doc[core - 1].is_lower:
+        core -= 1
+    return core < end and _text(doc, start, core) in lexicon.generic
+
+
+_LIST_GLUE = frozenset({"du", "de", "des", "d'", "d’", "la", "le", "l'", "l’", "et", ","})
+
+
+def _region_head_before(doc: Doc, start: int) -> str:
+    """The noun before a list of names the name at ``start`` ends (« les régions du Bounkani et du
+    Tchologo »: « régions » for « Tchologo »), or the noun right before it."""
+    k = start - 1
+    while k >= 0 and start - k <= 12:
+        if doc[k].lower_ in _LIST_GLUE or (doc[k].pos_ == "PROPN" and doc[k].text[:1].isupper()):
+            k -= 1
+            continue
+        return doc[k].lower_
+    return ""
+
+
+def _add_coordinated_regions(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
+    """« dans les régions du Bounkani et du Tchologo »: the names a region's is listed with are
+    regions too, also when the model tagged only the first."""
+    taken = {i for m in mentions for i in range(m.start, m.end)}
+    added: list[_Mention] = []
+    for m in mentions:
+        if m.label not in ("LOC", "GPE") or _noun_before(doc, m.start) not in REGION_HEADS:
+            continue
+        k = m.end
+        while k + 1 < len(doc) and doc[k].text in (",", "et"):
+            k += 1
+            while k < len(doc) and doc[k].lower_ in _LIST_GLUE - {"et", ","}:
+                k += 1
+            end = k
+            while end < len(doc) and end - k < 3 and doc[end].text[:1].isupper() and doc[end].is_alpha:
+                end += 1
+            if end == k or any(i in taken for i in range(k, end)):
+                break
+            added.append(_Mention(k, end, "LOC", "rule", confidence=CONF_RULE))
+            taken.update(range(k, end))
+            k = end
+    return sorted([*mentions, *added], key=lambda m: m.start) if added else mentions
 
 
 def _noun_before(doc: Doc, start: int) -> str:
