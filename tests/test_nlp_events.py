@@ -1334,3 +1334,56 @@ def test_an_agreement_hung_on_the_partners_name_and_a_partner_hung_on_the_place_
     # a signature with no agreement anywhere in its clause is none
     _, _, found = extract("Le président a signé mardi à Rabat avec son stylo favori.", (), [("mardi", "2024-10-08")])
     assert not [e for e in found if e.type == "AGREEMENT"]
+
+
+def test_a_body_that_procedes_to_arrests_in_a_misparsed_relative_clause_makes_them():
+    text = (
+        "Le ministre salue l'action de la Direction générale de la sécurité intérieure (DGSI) qui a procédé, "
+        "le vendredi 22 novembre, à l'interpellation de quatre individus à Strasbourg."
+    )
+    names = [("Direction générale de la sécurité intérieure", "ORG"), ("DGSI", "ORG"), ("Strasbourg", "GPE")]
+    entities, _, events = extract(text, names)
+    assert ("actor", "Direction générale de la sécurité intérieure") in args(one(events, "ARREST"), entities)
+
+
+def test_a_visit_that_names_no_visitor_is_made_by_the_subject_of_its_clause():
+    text = (
+        "Le ministre espagnol, Javier Ortuño Blasco, a remis mercredi à Nouadhibou un patrouilleur à la Garde "
+        "côtes mauritanienne, au premier jour d'une visite de deux jours en Mauritanie."
+    )
+    names = [
+        ("Javier Ortuño Blasco", "PER"),
+        ("Nouadhibou", "GPE"),
+        ("Garde côtes mauritanienne", "ORG"),
+        ("Mauritanie", "GPE"),
+    ]
+    entities, _, events = extract(text, names)
+    assert {("actor", "Javier Ortuño Blasco"), ("location", "Mauritanie")} <= args(one(events, "VISIT"), entities)
+    delivery = args(one(events, "COOPERATION"), entities)
+    assert ("counterpart", "Garde côtes mauritanienne") in delivery
+    assert ("location", "Nouadhibou") in delivery  # a town receives nothing
+    # a host is no visitor
+    text = "Le président Abdelmadjid Tebboune a reçu lundi le ministre nigérien lors d'une visite de travail."
+    entities, _, events = extract(text, [("Abdelmadjid Tebboune", "PER")])
+    assert all(("actor", "Abdelmadjid Tebboune") not in args(e, entities) for e in events if e.type == "VISIT")
+
+
+def test_arrests_told_without_their_agent_were_made_by_those_who_led_the_operation():
+    text = (
+        "Quatorze personnes soupçonnées d'appartenir à un réseau de passeurs ont été arrêtées mardi. "
+        "L'opération, menée conjointement par la Police d'État et la Guardia di Finanza avec le soutien "
+        "d'Europol, s'est déroulée simultanément à Palerme et à Rome."
+    )
+    names = [
+        ("Police d'État", "ORG"),
+        ("Guardia di Finanza", "ORG"),
+        ("Europol", "ORG"),
+        ("Palerme", "GPE"),
+        ("Rome", "GPE"),
+    ]
+    entities, _, events = extract(text, names, [("mardi", "2025-03-11")])
+    arrest = args(one(events, "ARREST"), entities)
+    assert {("actor", "Police d'État"), ("actor", "Guardia di Finanza")} <= arrest
+    assert ("actor", "Europol") not in arrest
+    operation = {name for _, name in args(one(events, "COOPERATION"), entities)}
+    assert {"Police d'État", "Guardia di Finanza", "Europol"} <= operation

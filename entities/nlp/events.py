@@ -229,6 +229,7 @@ EXERCISE_QUALIFIERS = _words(
     "amphibie mixte terrestre maritime simulation entraînement annuel grande grand échelle"
 )
 JOINT = _words("conjoint commun mixte combiné multinational bilatéral coordonné international")
+_JOINTLY = _words("conjointement ensemble")
 # What a security partner delivers (« a remis 50 véhicules blindés à l'armée tchadienne »).
 EQUIPMENT_OBJECTS = _words(
     "véhicule blindé arme armement équipement matériel drone hélicoptère avion munition radar vedette "
@@ -1004,7 +1005,10 @@ def _noun_ok(art: _Article, tok: Token, kind: str) -> bool:
     if lemma in {"patrouille", "enquête"} and "Fut" in tok.head.morph.get("Tense"):
         return False  # « le comité coordonnera les patrouilles conjointes »: its task to come, no event
     if lemma in {"opération", "patrouille", "enquête"}:
-        return bool(child_lemmas & JOINT)  # « patrouilles mixtes », « enquête conjointe »
+        # « patrouilles mixtes », « enquête conjointe », « l'opération, menée conjointement par… »
+        return bool(child_lemmas & JOINT) or any(
+            c.dep_ == "acl" and any(_lemma(g) in _JOINTLY for g in c.children) for c in children
+        )
     if lemma == "livraison":
         return bool({_lemma(t) for t in tok.subtree} & EQUIPMENT_OBJECTS)  # « la livraison de drones »
     if lemma == "échange":
@@ -1193,6 +1197,8 @@ def _noun_event(art: _Article, tok: Token, verb_events: dict[int, _Event]) -> _E
     # the verb must take the noun as its object (« a effectué une visite »), its complement
     # (« participer à une réunion ») or, for a few, its subject (« la réunion s'est tenue »)
     light_ok = dep == "obj" or (dep == "obl:arg" and lemma in _LIGHT_WITH_COMPLEMENT)
+    # « a procédé, le 22 novembre, à l'interpellation »: the parser takes the far complement for a modifier
+    light_ok = light_ok or (dep == "obl:mod" and lemma in _LIGHT_WITH_COMPLEMENT and _case_of(phrase) == "à")
     light_ok = light_ok or (dep.startswith("nsubj") and lemma in _LIGHT_WITH_NOUN_SUBJECT)
     light_ok = light_ok or (dep == "nsubj:pass" and _is_passive(gov))  # « un coup de filet a été mené par la DGST »
     if dep == "nmod" and art.transparent(phrase.head):
@@ -1354,6 +1360,8 @@ def _anchors(art: _Article, events: list[_Event]) -> dict[int, list[tuple[_Event
             subject, kind = _visitor(art, event.trigger), "subj"
         elif event.kind == "noun" and event.report is None:
             subject, kind = _possessor(event.trigger, verb_triggers)
+            if subject is None and event.type == "VISIT":
+                subject, kind = _traveller(art, event.trigger), "subj"
         if subject is not None:
             add(subject, event, kind)
     return anchors
@@ -1384,6 +1392,38 @@ def _person_start(art: _Article, tok: Token, default: Token | None) -> Token | N
     return default
 
 
+_HOSTING_VERBS = _words("recevoir accueillir")
+
+
+def _traveller(art: _Article, noun: Token) -> Token | None:
+    """« X a remis… à Nouadhibou un patrouilleur, au premier jour d'une visite en Mauritanie »: a
+    visit that names no visitor is made by the subject of the clause it is the occasion of (not by
+    a host: « a reçu Y lors d'une visite »)."""
+    if any(c.dep_ == "nmod" and _case_of(c) == "de" and art.entity_at(c) != -1 for c in noun.children):
+        return None  # « une visite du ministre X »: the visitor is named
+    verb = _enclosing_verb(noun)
+    if verb is None or _lemma(verb) in _HOSTING_VERBS:
+        return None
+    subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.pos_ != "PRON"]
+    return subjects[0] if subjects and art.personish(subjects[0]) else None
+
+
+def _relative_antecedent(art: _Article, pronoun: Token) -> Token | None:
+    """The name right before a « qui » (over an acronym in brackets): where that entity climbs from."""
+    k = pronoun.i - 1
+    if k >= 0 and art.doc[k].text == ")":
+        while k >= 0 and art.doc[k].text != "(" and pronoun.i - k < 8:
+            k -= 1
+        k -= 1
+    if k < 0:
+        return None
+    index = art.entity_at(art.doc[k])
+    span = art.index.spans[index] if index != -1 else None
+    if span is None or art.entities[index].label not in {"PER", "ORG", "GPE"}:
+        return None
+    return _start_token(art, index, span)
+
+
 def _coordinated(pred: Token) -> bool:
     """« a démantelé une cellule et interpellé cinq suspects », however the parser attached the second verb."""
     return pred.dep_ == "conj" or any(c.dep_ == "cc" and c.lower_ in {"et", "puis", "ni"} for c in pred.children)
@@ -1396,6 +1436,9 @@ def _borrowed_subject(art: _Article, pred: Token) -> tuple[Token | None, str]:
         subj = subjects[0]
         if subj.lower_ in _RELATIVE_PRONOUNS and pred.dep_ == "acl:relcl":
             return pred.head, "pass" if subj.dep_ == "nsubj:pass" else "subj"
+        if subj.lower_ == "qui" and (antecedent := _relative_antecedent(art, subj)) is not None:
+            # « l'action de la DGSI qui a procédé… » with the clause hung elsewhere by the parser
+            return antecedent, "pass" if subj.dep_ == "nsubj:pass" else "subj"
         if subj.lower_ in _SUBJECT_PRONOUNS:
             outer = _enclosing_verb(pred)
             if outer is not None:
@@ -1852,6 +1895,13 @@ def _collect_arguments(art: _Article, events: list[_Event], anchors: dict[int, l
             role = _role(event, rel, ent.label, att.via, att.kind)
             if role == "location" and rel == "SUBJ" and event.host and ent.canonical in country_names():
                 role = "participant"  # « Le Maroc a accueilli la réunion »: the host country takes part in it
+            if (
+                role == "counterpart"
+                and rel == "AT"
+                and ent.label in {"GPE", "LOC"}
+                and ent.canonical not in country_names()
+            ):
+                role = "location"  # « a remis mercredi à Nouadhibou un patrouilleur »: a town receives nothing
             # « a annoncé l'arrestation à Kaliningrad de... »: right after the noun, it is the noun's
             right_after = span is not None and 0 < span.start - event.trigger.i <= 2
             if role is None and att.kind == "report" and rel == "AT" and right_after and ent.label in {"GPE", "LOC"}:
@@ -1871,6 +1921,7 @@ def _collect_arguments(art: _Article, events: list[_Event], anchors: dict[int, l
     _inserted_participles(art, events)
     _resolve_referring_subjects(art, events)
     _outcomes_of_operations(events)
+    _arrests_of_operations(art, events)
 
 
 # « Une opération conjointe menée par la DGST et la Police nationale a permis le démantèlement
@@ -1892,6 +1943,31 @@ def _outcomes_of_operations(events: list[_Event]) -> None:
         for role, index, _rel in list(cause.raw):
             if role in {"actor", "participant"} and not any(r[1] == index for r in event.raw):
                 event.raw.append(("actor", index, "CAUSE"))
+
+
+def _arrests_of_operations(art: _Article, events: list[_Event]) -> None:
+    """« Quatorze personnes ont été arrêtées mardi… L'opération, menée conjointement par la Police
+    d'État et la Guardia di Finanza, … »: arrests told without their agent were made by those who
+    led the operation the same or the next sentence tells."""
+    operations = [e for e in events if e.type == "COOPERATION" and e.lemma == "opération"]
+    for event in events:
+        if event.type != "ARREST" or _has_role(event, "actor"):
+            continue
+        sentence = _sentence_start(event.trigger)
+        for operation in operations:
+            gap = _sentence_index(art, operation.trigger) - _sentence_index(art, event.trigger)
+            if gap not in {0, 1} or (gap == 0 and sentence != _sentence_start(operation.trigger)):
+                continue
+            leaders = [r for r in operation.raw if r[0] in {"actor", "participant"} and r[2] == "AGENT"]
+            for _role_name, index, _rel in leaders:
+                if not any(r[1] == index for r in event.raw):
+                    event.raw.append(("actor", index, "OPERATION"))
+            if leaders:
+                break
+
+
+def _sentence_index(art: _Article, tok: Token) -> int:
+    return next((k for k, sent in enumerate(art.doc.sents) if sent.start <= tok.i < sent.end), -1)
 
 
 # -- 3b. subjects that refer back ------------------------------------------------------------------
