@@ -1387,3 +1387,38 @@ def test_arrests_told_without_their_agent_were_made_by_those_who_led_the_operati
     assert ("actor", "Europol") not in arrest
     operation = {name for _, name in args(one(events, "COOPERATION"), entities)}
     assert {"Police d'État", "Guardia di Finanza", "Europol"} <= operation
+
+
+def test_an_exercise_the_parser_hung_on_the_last_place_is_still_what_was_launched():
+    text = (
+        "Les forces des États membres de l'Organisation de coopération de Shanghai ont lancé le mardi 17 septembre "
+        "2024 dans la région d'Issyk-Koul, dans l'est du Kirghizistan, un exercice antiterroriste conjoint."
+    )
+    names = [("Organisation de coopération de Shanghai", "ORG"), ("Issyk-Koul", "LOC"), ("Kirghizistan", "GPE")]
+    entities, _, events = extract(text, names, [("mardi 17 septembre 2024", "2024-09-17")])
+    exercise = one(events, "EXERCISE")
+    assert ("organisation", "Organisation de coopération de Shanghai") in args(exercise, entities)
+    assert exercise.date_value == "2024-09-17"
+    assert not [e for e in events if e.type == "LAUNCH"]
+
+
+def test_a_body_inaugurated_is_founded_even_unnamed():
+    text = (
+        "Les ministres de Belgique et des Pays-Bas ont inauguré mercredi à Maastricht un centre commun de "
+        "coopération policière."
+    )
+    entities, _, events = extract(text, [("Belgique", "GPE"), ("Pays-Bas", "GPE"), ("Maastricht", "GPE")])
+    assert [e.type for e in events] == ["FOUNDING"]
+
+
+def test_a_conference_opened_one_day_and_told_again_with_its_last_day_is_one_meeting_of_the_first_day():
+    text = (
+        "Le ministre de l'Intérieur a ouvert mardi à Doha les travaux de la conférence internationale sur le "
+        "financement du terrorisme. La conférence, qui se poursuit jusqu'à jeudi, réunit le Groupe d'action "
+        "financière et Interpol."
+    )
+    names = [("Doha", "GPE"), ("Groupe d'action financière", "ORG"), ("Interpol", "ORG")]
+    entities, _, events = extract(text, names, [("mardi", "2024-12-10"), ("jeudi", "2024-12-12")])
+    meeting = one(events, "MEETING")
+    assert meeting.trigger_text == "conférence" and meeting.date_value == "2024-12-10"
+    assert {("location", "Doha"), ("counterpart", "Interpol")} <= args(meeting, entities)

@@ -216,7 +216,7 @@ FOUNDED_OBJECTS = _words(
 )
 # « deux jours de pourparlers », « une vague d'attentats », « la 22e édition de l'exercice »: the
 # trigger is the noun after « de »; the measure word only carries it.
-MEASURE_NOUNS = _words("jour heure semaine série vague édition cycle round nuit journée")
+MEASURE_NOUNS = _words("jour heure semaine série vague édition cycle round nuit journée travail séance")
 DISMANTLE_OBJECTS = _words("cellule réseau filière groupe gang bande camp organisation atelier laboratoire")
 SEIZURE_OBJECTS = _words(
     "drogue cannabis cocaïne héroïne haschich résine arme munition explosif tonne kilo kilogramme kg cargaison "
@@ -905,7 +905,8 @@ def _verb_type(art: _Article, tok: Token, reflexive: bool, special: str | None) 
         # « l'Académie internationale de lutte contre le terrorisme, inaugurée le 10 juin 2021 »: a body
         # opened is founded; a programme or a platform inaugurated is launched
         before = _entity_before_comma(art, tok) if _inserted(tok) else None
-        bodies = [o for o in objs if art.label_at(o) == "ORG"]
+        # « ont inauguré à Maastricht un centre commun de coopération policière »: a body, even unnamed
+        bodies = [o for o in objs if art.label_at(o) == "ORG" or _lemma(o) in _OPENED_BODIES]
         return "FOUNDING" if bodies or (before is not None and art.entities[before].label == "ORG") else kind
     if lemma == "lancer":
         if obj_lemmas & ATTACK_OBJECTS:
@@ -1180,7 +1181,11 @@ def _noun_event(art: _Article, tok: Token, verb_events: dict[int, _Event]) -> _E
     outer = verb_events.get(gov.i)
     if outer is not None and outer.type in {"CONDEMNATION", "PRAISE"} and phrase.dep_ in {"obj", "nmod"}:
         outer.nested = event
-    if phrase.dep_ == "obj" and gov.pos_ not in {"VERB", "AUX"}:
+    # « ont lancé le 17 septembre dans la région d'Issyk-Koul, dans l'est du Kirghizistan, un exercice
+    # conjoint »: an indefinite noun the parser took for an apposition of the last place
+    hung = phrase.dep_ == "appos" and any(c.dep_ == "det" and c.lower_ in {"un", "une"} for c in phrase.children)
+    lifted = False
+    if (phrase.dep_ == "obj" or hung) and gov.pos_ not in {"VERB", "AUX"}:
         # « ont entamé lundi au large d'Agadir l'exercice » with the object hung on the place:
         # the verb above is the one that carries it
         above = gov
@@ -1190,13 +1195,15 @@ def _noun_event(art: _Article, tok: Token, verb_events: dict[int, _Event]) -> _E
             above = above.head
         if above.pos_ == "VERB" and _lemma(above) in LIGHT_VERBS and above.i < phrase.i:
             gov = above
+            if hung and not any(c.dep_ == "obj" for c in above.children):
+                lifted = True
     if gov.pos_ not in {"VERB", "AUX"} or gov.i in verb_events:
         return event
     lemma = _lemma(gov)
     dep = phrase.dep_
     # the verb must take the noun as its object (« a effectué une visite »), its complement
     # (« participer à une réunion ») or, for a few, its subject (« la réunion s'est tenue »)
-    light_ok = dep == "obj" or (dep == "obl:arg" and lemma in _LIGHT_WITH_COMPLEMENT)
+    light_ok = dep == "obj" or lifted or (dep == "obl:arg" and lemma in _LIGHT_WITH_COMPLEMENT)
     # « a procédé, le 22 novembre, à l'interpellation »: the parser takes the far complement for a modifier
     light_ok = light_ok or (dep == "obl:mod" and lemma in _LIGHT_WITH_COMPLEMENT and _case_of(phrase) == "à")
     light_ok = light_ok or (dep.startswith("nsubj") and lemma in _LIGHT_WITH_NOUN_SUBJECT)
@@ -1393,6 +1400,7 @@ def _person_start(art: _Article, tok: Token, default: Token | None) -> Token | N
 
 
 _HOSTING_VERBS = _words("recevoir accueillir")
+_OPENED_BODIES = _words("centre académie école institut cellule unité bureau agence observatoire commandement")
 
 
 def _traveller(art: _Article, noun: Token) -> Token | None:
@@ -2475,6 +2483,9 @@ def _assign_dates(art: _Article, events: list[_Event], anchors: dict[int, list[t
     for d_index, span in enumerate(art.date_spans):
         if span is None:
             continue
+        bound = " ".join(t.lower_ for t in art.doc[max(0, span.start - 2) : span.start])
+        if "jusqu" in bound or "d'ici" in bound or "d’ici" in bound:
+            continue  # « la conférence, qui se poursuit jusqu'à jeudi »: when it ends, not when it took place
         before = art.doc[span.start - 1] if span.start > 0 else None
         if (
             before is not None
@@ -2677,8 +2688,18 @@ _DEFINITE = {"le", "la", "l'", "l’", "les"}
 
 
 def _repeats(event: _Event) -> bool:
-    """« l'attaque », « cette réunion », without a date of its own: the event told just before, again."""
-    if event.kind != "noun" or event.historical or (event.date is not None and not event.inherited_date):
+    """« l'attaque », « cette réunion », without a date of its own: the event told just before, again;
+    also « La conférence, qui se poursuit jusqu'à jeudi, réunit… »: a verb whose subject is that noun."""
+    if event.historical or (event.date is not None and not event.inherited_date):
+        return False
+    if event.kind == "verb":
+        return any(
+            c.dep_ == "nsubj"
+            and NOUN_TRIGGERS.get(_lemma(c)) == event.type
+            and any(d.dep_ == "det" and d.lower_ in _DEFINITE | _DEMONSTRATIVES for d in c.children)
+            for c in event.trigger.children
+        )
+    if event.kind != "noun":
         return False
     if event.trigger.morph.get("Number") == ["Plur"] and event.lemma not in {"manœuvre", "manoeuvre"}:
         return False  # (« les manœuvres » is how one exercise is named again)
