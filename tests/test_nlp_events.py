@@ -1422,3 +1422,31 @@ def test_a_conference_opened_one_day_and_told_again_with_its_last_day_is_one_mee
     meeting = one(events, "MEETING")
     assert meeting.trigger_text == "conférence" and meeting.date_value == "2024-12-10"
     assert {("location", "Doha"), ("counterpart", "Interpol")} <= args(meeting, entities)
+
+
+def test_an_agreement_signed_by_the_two_ministers_is_signed_by_the_two_just_named():
+    text = (
+        "Le ministre de l'Intérieur, Abdelouahed Lamrani, a reçu mardi à Rabat son homologue espagnol, "
+        "Ignacio Robledo Sanz. Prévu par le mémorandum d'entente signé par les deux ministres le 8 octobre "
+        "à Rabat, ce comité doit se réunir deux fois par an."
+    )
+    names = [("Abdelouahed Lamrani", "PER"), ("Rabat", "GPE"), ("Ignacio Robledo Sanz", "PER")]
+    entities, _, events = extract(text, names, [("mardi", "2024-10-08"), ("8 octobre", "2024-10-08")])
+    signed = {name for role, name in args(one(events, "AGREEMENT"), entities) if role != "location"}
+    assert signed == {"Abdelouahed Lamrani", "Ignacio Robledo Sanz"}
+
+
+def test_an_organisation_named_by_a_generic_noun_is_the_one_named_before():
+    text = (
+        "Le G5 Sahel ne compte plus que deux membres. Le gouvernement tchadien a annoncé jeudi son départ "
+        "de l'organisation, créée en février 2014 à Nouakchott pour coordonner la lutte contre les jihadistes."
+    )
+    names = [("G5 Sahel", "ORG"), ("Nouakchott", "GPE")]
+    entities, _, events = extract(text, names, [("février 2014", "2014-02", "month")])
+    founding = one(events, "FOUNDING")
+    assert ("organisation", "G5 Sahel") in args(founding, entities)
+    assert founding.historical and founding.date_value == "2014-02"
+    # a described noun is no reference back: « l'organisation ouest-africaine » names itself
+    text = "La CEDEAO a condamné l'attaque. Les trois pays ont quitté l'organisation ouest-africaine, créée en 1975."
+    entities, _, events = extract(text, [("CEDEAO", "ORG")])
+    assert not [e for e in events if e.type == "FOUNDING"]

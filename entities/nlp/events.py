@@ -900,6 +900,8 @@ def _verb_type(art: _Article, tok: Token, reflexive: bool, special: str | None) 
     if lemma in {"créer", "fonder", "instituer"}:
         if _inserted(tok) and (before := _entity_before_comma(art, tok)) is not None:
             return kind if art.entities[before].label in {"ORG", "MISC"} else None  # « l'AES, créée en 2023 »
+        if _inserted(tok) and _generic_body_before_comma(art, tok) is not None:
+            return kind  # « de l'organisation, créée en février 2014 à Nouakchott »
         return kind if any(art.orgish(o) for o in objs) else None
     if lemma == "inaugurer":
         # « l'Académie internationale de lutte contre le terrorisme, inaugurée le 10 juin 2021 »: a body
@@ -1020,6 +1022,8 @@ def _noun_ok(art: _Article, tok: Token, kind: str) -> bool:
         # membership is the topic of the sentence (« ne compte plus que deux membres »)
         if any(art.orgish(t) for t in tok.subtree if t.i != tok.i):
             return True
+        if any(_case_of(c) == "de" and _generic_body(c) for c in children):
+            return True  # « son retrait de l'organisation, créée en 2014 »: a body named before
         states = any(art.label_at(c) == "GPE" for c in children if _case_of(c) == "de")
         return states and any(_lemma(t) in {"membre", "adhésion", "organisation"} for t in tok.sent)
     if lemma == "entretien":
@@ -1930,6 +1934,7 @@ def _collect_arguments(art: _Article, events: list[_Event], anchors: dict[int, l
     _resolve_referring_subjects(art, events)
     _outcomes_of_operations(events)
     _arrests_of_operations(art, events)
+    _bodies_referred_to(art, events)
 
 
 # « Une opération conjointe menée par la DGST et la Police nationale a permis le démantèlement
@@ -1972,6 +1977,55 @@ def _arrests_of_operations(art: _Article, events: list[_Event]) -> None:
                     event.raw.append(("actor", index, "OPERATION"))
             if leaders:
                 break
+
+
+# Nouns that stand for a body named before (« l'organisation », « l'alliance », « la force »).
+_GENERIC_BODY_NOUNS = _words("organisation alliance coalition force confédération communauté union institution")
+
+
+def _generic_body(tok: Token) -> bool:
+    """« l'organisation », « cette alliance »: a definite generic noun with no name of its own."""
+    if _lemma(tok) not in _GENERIC_BODY_NOUNS or tok.text[:1].isupper():
+        return False
+    if any(c.dep_ in {"nmod", "amod", "appos", "flat:name"} for c in tok.children):
+        return False  # « l'organisation ouest-africaine », « la force conjointe du G5 Sahel »: described
+    return any(c.dep_ == "det" and c.lower_ in _DEFINITE | _DEMONSTRATIVES for c in tok.children)
+
+
+def _generic_body_before_comma(art: _Article, tok: Token) -> Token | None:
+    k = tok.i - 1
+    if k < 1 or art.doc[k].text != ",":
+        return None
+    return art.doc[k - 1] if _generic_body(art.doc[k - 1]) else None
+
+
+def _body_antecedent(art: _Article, noun: Token) -> int | None:
+    """The organisation named last before ``noun`` in the last few sentences (not a ministry)."""
+    first = art.doc[_window_start(art, noun)].idx
+    found = None
+    for index, entity in enumerate(art.entities):
+        if entity.label != "ORG" or entity.start < first or entity.end > noun.idx:
+            continue
+        if entity.canonical.lower().startswith(("ministère", "gouvernement")):
+            continue
+        if found is None or entity.start > art.entities[found].start:
+            found = index
+    return found
+
+
+def _bodies_referred_to(art: _Article, events: list[_Event]) -> None:
+    """« son retrait de l'organisation, créée en février 2014 »: the body a founding or a membership
+    names by a generic noun is the organisation named last before it."""
+    for event in events:
+        if event.type not in {"FOUNDING", "MEMBERSHIP"} or _has_role(event, "organisation"):
+            continue
+        if event.type == "FOUNDING":
+            noun = _generic_body_before_comma(art, event.trigger) if _inserted(event.trigger) else None
+        else:
+            noun = next((c for c in event.trigger.children if _case_of(c) == "de" and _generic_body(c)), None)
+        index = _body_antecedent(art, noun) if noun is not None else None
+        if index is not None and not any(r[1] == index for r in event.raw):
+            event.raw.append(("organisation", index, "REFER"))
 
 
 def _sentence_index(art: _Article, tok: Token) -> int:
@@ -2179,12 +2233,20 @@ def _resolve_referring_subjects(art: _Article, events: list[_Event]) -> None:
     """
     for event in sorted(events, key=lambda e: e.trigger.i):
         pred = event.verb if event.verb is not None else (event.trigger if event.kind == "verb" else None)
+        if pred is None and event.kind == "noun":
+            # « le mémorandum d'entente signé par les deux ministres »: the participle said of the noun
+            pred = next(
+                (c for c in event.trigger.children if c.dep_ == "acl" and VERB_TRIGGERS.get(_lemma(c)) == event.type),
+                None,
+            )
         if pred is None or any(r[2] in {"SUBJ", "AGENT", "PASS"} for r in event.raw):
             continue
         subject = _subject_token(pred)
+        if subject is None and event.kind == "noun":
+            subject = next((c for c in pred.children if c.dep_ == "obl:agent"), None)
         if subject is None:
             continue
-        rel = "PASS" if subject.dep_ == "nsubj:pass" else "SUBJ"
+        rel = {"nsubj:pass": "PASS", "obl:agent": "AGENT"}.get(subject.dep_, "SUBJ")
         title = _unnamed_title(art, subject)
         if subject.lower_ in _SINGULAR_PRONOUNS or title == "one":
             antecedent = _title_holder(art, subject) if title == "one" else None
