@@ -1450,3 +1450,13 @@ def test_an_organisation_named_by_a_generic_noun_is_the_one_named_before():
     text = "La CEDEAO a condamné l'attaque. Les trois pays ont quitté l'organisation ouest-africaine, créée en 1975."
     entities, _, events = extract(text, [("CEDEAO", "ORG")])
     assert not [e for e in events if e.type == "FOUNDING"]
+
+
+def test_a_target_the_parser_hung_on_the_noun_before_an_attack_is_the_attacks():
+    text = (
+        "Le bilan de l'attaque terroriste perpétrée le lundi 9 décembre contre la position des Forces armées "
+        "nigériennes à Banibangou s'établit à 23 morts."
+    )
+    names = [("Forces armées nigériennes", "ORG"), ("Banibangou", "GPE")]
+    entities, _, events = extract(text, names, [("lundi 9 décembre", "2024-12-09")])
+    assert ("target", "Forces armées nigériennes") in args(one(events, "ATTACK"), entities)

@@ -589,6 +589,23 @@ def _repair_parse(doc: Doc) -> None:
         for other in conjuncts[1:]:
             other.head = subject
         tok.dep_ = "obl:mod"
+    # « Le bilan de l'attaque perpétrée le 9 décembre contre la position des FAN s'établit à… » with
+    # « contre la position » hung on « bilan »: a target after an attack noun is the attack's
+    for tok in doc:
+        against = any(c.dep_ == "case" and c.lower_ == "contre" for c in tok.children)
+        if tok.pos_ not in {"NOUN", "PROPN"} or not against:
+            continue
+        head = tok.head
+        if head is tok or head.pos_ not in {"NOUN", "PROPN"} or NOUN_TRIGGERS.get(_lemma(head)) == "ATTACK":
+            continue
+        attack = next(
+            (a for a in doc[head.i + 1 : tok.i] if NOUN_TRIGGERS.get(_lemma(a)) == "ATTACK" and head in a.ancestors),
+            None,
+        )
+        if attack is None or any(t.pos_ in {"VERB", "AUX"} and t.dep_ != "acl" for t in doc[attack.i + 1 : tok.i]):
+            continue
+        participle = next((c for c in attack.children if c.dep_ == "acl" and c.i < tok.i), None)
+        tok.head = participle if participle is not None else attack
 
 
 def _subjects(tok: Token) -> list[Token]:
