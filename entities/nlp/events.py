@@ -591,9 +591,11 @@ def _repair_parse(doc: Doc) -> None:
         tok.dep_ = "obl:mod"
     # « Le bilan de l'attaque perpétrée le 9 décembre contre la position des FAN s'établit à… » with
     # « contre la position » hung on « bilan »: a target after an attack noun is the attack's
-    for tok in doc:
-        against = any(c.dep_ == "case" and c.lower_ == "contre" for c in tok.children)
-        if tok.pos_ not in {"NOUN", "PROPN"} or not against:
+    for case in doc:
+        if case.lower_ != "contre" or case.dep_ != "case":
+            continue
+        tok = case.head
+        if tok.pos_ not in {"NOUN", "PROPN"}:
             continue
         head = tok.head
         if head is tok or head.pos_ not in {"NOUN", "PROPN"} or NOUN_TRIGGERS.get(_lemma(head)) == "ATTACK":
