@@ -1460,3 +1460,15 @@ def test_a_target_the_parser_hung_on_the_noun_before_an_attack_is_the_attacks():
     names = [("Forces armées nigériennes", "ORG"), ("Banibangou", "GPE")]
     entities, _, events = extract(text, names, [("lundi 9 décembre", "2024-12-09")])
     assert ("target", "Forces armées nigériennes") in args(one(events, "ATTACK"), entities)
+
+
+def test_a_meeting_that_names_nobody_is_a_meeting_of_the_body_that_decided_at_it():
+    text = (
+        "La Mauritanie a adhéré mercredi à l'Initiative d'Accra, à l'issue d'une réunion extraordinaire des "
+        "ministres chargés de la sécurité, tenue dans la capitale ghanéenne."
+    )
+    names = [("Mauritanie", "GPE"), ("Initiative d'Accra", "ORG")]
+    entities, _, events = extract(text, names, [("mercredi", "2025-02-19")])
+    meeting = one(events, "MEETING")
+    assert ("organisation", "Initiative d'Accra") in args(meeting, entities)
+    assert meeting.date_value == "2025-02-19"

@@ -1954,6 +1954,7 @@ def _collect_arguments(art: _Article, events: list[_Event], anchors: dict[int, l
     _outcomes_of_operations(events)
     _arrests_of_operations(art, events)
     _bodies_referred_to(art, events)
+    _gatherings_of_acts(art, events)
 
 
 # « Une opération conjointe menée par la DGST et la Police nationale a permis le démantèlement
@@ -2045,6 +2046,33 @@ def _bodies_referred_to(art: _Article, events: list[_Event]) -> None:
         index = _body_antecedent(art, noun) if noun is not None else None
         if index is not None and not any(r[1] == index for r in event.raw):
             event.raw.append(("organisation", index, "REFER"))
+
+
+_OCCASION_NOUNS = _words("issue cours marge occasion lors cadre")
+
+
+def _gatherings_of_acts(art: _Article, events: list[_Event]) -> None:
+    """« La Mauritanie a rejoint l'Initiative d'Accra lors d'une réunion ministérielle extraordinaire »:
+    a meeting that names nobody, at which a body took a decision, is a meeting of that body."""
+    by_token = {}
+    for other in events:
+        by_token.setdefault(other.trigger.i, other)
+        if other.verb is not None:
+            by_token.setdefault(other.verb.i, other)
+    for event in events:
+        if event.type != "MEETING" or event.kind != "noun" or {r[0] for r in event.raw} & _TAKING_PART:
+            continue
+        head = event.trigger.head
+        for _ in range(3):
+            if head.pos_ in {"VERB", "AUX"} or _lemma(head) not in _OCCASION_NOUNS or head.i == head.head.i:
+                break
+            head = head.head
+        act = by_token.get(head.i) if head.pos_ in {"VERB", "AUX"} else None
+        if act is None or act is event:
+            continue
+        for role, index, _rel in list(act.raw):
+            if role == "organisation" and not any(r[1] == index for r in event.raw):
+                event.raw.append(("organisation", index, "OCCASION"))
 
 
 def _sentence_index(art: _Article, tok: Token) -> int:
