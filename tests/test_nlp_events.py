@@ -1472,3 +1472,13 @@ def test_a_meeting_that_names_nobody_is_a_meeting_of_the_body_that_decided_at_it
     meeting = one(events, "MEETING")
     assert ("organisation", "Initiative d'Accra") in args(meeting, entities)
     assert meeting.date_value == "2025-02-19"
+
+
+def test_a_sentence_opening_participle_dates_the_event_its_sentence_is_about():
+    text = (
+        "Lancé lundi à Nouadhibou, l'exercice naval conjoint entre la Mauritanie et le Sénégal est entré dans "
+        "sa phase active."
+    )
+    names = [("Nouadhibou", "GPE"), ("Mauritanie", "GPE"), ("Sénégal", "GPE")]
+    _, _, events = extract(text, names, [("lundi", "2025-02-03")], published=dt.date(2025, 2, 5))
+    assert one(events, "EXERCISE").date_value == "2025-02-03"

@@ -2048,6 +2048,16 @@ def _bodies_referred_to(art: _Article, events: list[_Event]) -> None:
             event.raw.append(("organisation", index, "REFER"))
 
 
+def _fronted_participle_subject(verb: Token) -> Token | None:
+    """The subject a sentence-opening participle is said of (« Créée en 2015, l'Alliance… »)."""
+    if "Part" not in verb.morph.get("VerbForm") or verb.i != _sentence_start(verb) or verb.head is verb:
+        return None
+    main = verb.head
+    if main.pos_ not in {"VERB", "AUX"}:
+        return None
+    return next((c for c in main.children if c.dep_ in {"nsubj", "nsubj:pass"} and c.i > verb.i), None)
+
+
 _OCCASION_NOUNS = _words("issue cours marge occasion lors cadre")
 
 
@@ -2619,6 +2629,14 @@ def _assign_dates(art: _Article, events: list[_Event], anchors: dict[int, list[t
                     owned.setdefault(id(event), []).append((kind == "host", d_index))
                 break
             if head.pos_ in {"VERB", "AUX"} and not art.transparent(head):
+                if (said_of := _fronted_participle_subject(head)) is not None and (
+                    dated := [e for e, k in anchors.get(said_of.i, []) if k == "noun"]
+                ):
+                    # « Lancé lundi à Nouadhibou, l'exercice naval conjoint est entré… »: the
+                    # participle tells when the event its sentence is about began
+                    for event in dated:
+                        owned.setdefault(id(event), []).append((False, d_index))
+                    break
                 if head.dep_ == "acl" and _lemma(head.head) in _STATEMENT_NOUNS:
                     # « Dans un communiqué publié mardi soir, l'UA a condamné… »: said that day
                     tok = head
