@@ -592,3 +592,10 @@ def test_a_ministry_named_as_a_body_is_an_organisation_and_a_ministers_portfolio
 def test_a_generic_phrase_with_adjectives_is_no_entity(nlp):
     text = "Conformément aux Hautes Instructions royales, la coopération avec l'Union européenne se renforce."
     assert [s.text for s in spans_of(nlp, text)] == ["Union européenne"]
+
+
+def test_a_headline_town_named_as_a_region_is_the_region_and_a_walis_wilaya_too(nlp):
+    assert ("Tahoua", "Tahoua", "LOC") in ner.gazetteer_names("Attaque dans la région de Tahoua : le Niger en deuil")
+    assert ("Tahoua", "Tahoua", "GPE") in ner.gazetteer_names("Attaque à Tahoua : le Niger en deuil")
+    spans = spans_of(nlp, "La cérémonie s'est déroulée en présence du wali de Dakhlet Nouadhibou.")
+    assert find(spans, "Dakhlet Nouadhibou").label == "LOC"

@@ -87,7 +87,8 @@ ADMIN_HEADS = _words(
 BUILDING_HEADS = _words("palais")
 # Administrative nouns that make the name after them a region (LOC), not a city (« région de Tillabéri »).
 REGION_HEADS = _words(
-    "région régions province provinces wilaya wilayas gouvernorat gouvernorats oblast comté département départements"
+    "région régions province provinces wilaya wilayas gouvernorat gouvernorats oblast comté département départements "
+    "wali"  # « le wali de Dakhlet Nouadhibou »: the governor of a wilaya
 )
 # Streets, districts and sites: places, but not governments (LOC).
 SITE_HEADS = _words("rue avenue boulevard place quartier gare autoroute route pont port parc frontière zone")
@@ -346,6 +347,14 @@ def header_entity(text: str, default_label: str) -> tuple[str, str] | None:
 _WORD_RE = re.compile(r"\w+|[^\w\s]")
 
 
+def _word_before(text: str, words: list[tuple[int, int]], i: int) -> str:
+    """The word before words[i], over « de », « du », « la », « l' » (as ``_noun_before`` in a doc)."""
+    k = i - 1
+    while k >= 0 and text[words[k][0] : words[k][1]].lower() in ("de", "du", "des", "d", "la", "l", "'", "’"):
+        k -= 1
+    return text[words[k][0] : words[k][1]].lower() if k >= 0 else ""
+
+
 def gazetteer_names(text: str) -> list[tuple[str, str, str]]:
     """(surface, canonical name, label) of the gazetteer's organisations and places named in a
     short text (a headline, a rubric), longest first, without overlaps. No model: headlines are
@@ -367,7 +376,10 @@ def gazetteer_names(text: str) -> list[tuple[str, str, str]]:
                     found.append((surface, surface, "LOC"))
                     i = j + 1
                     break
-                found.append((surface, entry.canonical, entry.label))
+                label = entry.label
+                if label == "GPE" and _word_before(text, words, i) in REGION_HEADS:
+                    label = "LOC"  # « Nouveau massacre dans la région de Tillabéri »
+                found.append((surface, entry.canonical, label))
                 i = j
                 break
         else:
