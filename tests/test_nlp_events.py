@@ -1482,3 +1482,25 @@ def test_a_sentence_opening_participle_dates_the_event_its_sentence_is_about():
     names = [("Nouadhibou", "GPE"), ("Mauritanie", "GPE"), ("Sénégal", "GPE")]
     _, _, events = extract(text, names, [("lundi", "2025-02-03")], published=dt.date(2025, 2, 5))
     assert one(events, "EXERCISE").date_value == "2025-02-03"
+
+
+def test_minutes_signed_are_an_agreement_and_a_process_launched_is_founded():
+    text = "À l'issue des travaux, MM. Bouzidi et Ould Dedde ont signé un procès-verbal prévoyant des patrouilles."
+    entities, _, events = extract(text, [("Bouzidi", "PER"), ("Ould Dedde", "PER")])
+    assert {name for _, name in args(one(events, "AGREEMENT"), entities)} == {"Bouzidi", "Ould Dedde"}
+    text = "Il a rappelé son attachement au Processus de Nouakchott, lancé en mars 2013 par l'Union africaine."
+    entities, _, events = extract(text, [("Processus de Nouakchott", "ORG"), ("Union africaine", "ORG")])
+    founding = one(events, "FOUNDING")
+    assert ("organisation", "Processus de Nouakchott") in args(founding, entities)
+    assert not [e for e in events if e.type == "LAUNCH"]
+
+
+def test_people_named_only_by_the_body_they_met_in_act_for_that_body():
+    text = (
+        "Les ministres de la Défense des pays membres de l'OTAN se sont réunis jeudi à Bruxelles. "
+        "Les ministres ont lancé à cette occasion une mission de surveillance des câbles sous-marins."
+    )
+    entities, _, events = extract(text, [("OTAN", "ORG"), ("Bruxelles", "GPE")], [("jeudi", "2025-02-13")])
+    launch = one(events, "LAUNCH")
+    assert ("actor", "OTAN") in args(launch, entities)
+    assert launch.date_value == "2025-02-13"

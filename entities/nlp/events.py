@@ -192,7 +192,7 @@ ORG_NOUNS = _words(
 )
 AGREEMENT_OBJECTS = _words(
     "accord accords mémorandum convention protocole traité pacte partenariat déclaration feuille charte entente "
-    "arrangement lettre plan texte programme contrat cessez-le-feu trêve"
+    "arrangement lettre plan texte programme contrat cessez-le-feu trêve procès-verbal"
 )
 LAUNCH_OBJECTS = _words(
     "programme plateforme initiative projet campagne mission stratégie plan mécanisme réseau système centre "
@@ -938,6 +938,8 @@ def _verb_type(art: _Article, tok: Token, reflexive: bool, special: str | None) 
             return kind  # « le programme, lancé en 2019 par Interpol, forme… »: the noun is what was launched
         before = _entity_before_comma(art, tok) if _inserted(tok) else None
         if before is not None and art.entities[before].label in {"ORG", "MISC"}:
+            if art.entities[before].text.lower().startswith("processus"):
+                return "FOUNDING"  # « au Processus de Nouakchott, lancé en mars 2013 »: a process is founded
             return kind  # « au Dialogue méditerranéen, lancé un an plus tôt »
         return kind if obj_lemmas & LAUNCH_OBJECTS else None
     if lemma == "exploser":
@@ -2200,6 +2202,16 @@ def _plural_antecedents(
     # the earlier event with that many of them, else the last two (three…) of the family named
     count = _count_of(subject)
     if count is None:
+        # « Les ministres de la Défense de l'OTAN se sont réunis jeudi… Les ministres ont lancé à cette
+        # occasion une mission »: people named only by the body they met in act for that body
+        for other in sorted(events, key=lambda e: e.trigger.i, reverse=True):
+            if family != "PER" or other.type not in _GATHERINGS or not first <= other.trigger.i < subject.i:
+                continue
+            bodies = list(dict.fromkeys(i for role, i, _rel in other.raw if role == "organisation"))
+            if bodies:
+                if event is not None:
+                    event.occasion = other
+                return [i for i in bodies if art.entities[i].label == "ORG"]
         return []
     for other in sorted(events, key=lambda e: e.trigger.i, reverse=True):
         if other.trigger.i < subject.i and len(found := _taking_part(art, other, family)) == count:
