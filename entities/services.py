@@ -414,11 +414,10 @@ def _plan_header(
                 plan.header.append(_NewHeader(HeaderEntity.Field.COPYRIGHT.value, holder[:200], *found))
     # The headline, the rubric and « Lire aussi » lines: their bodies and places from the
     # gazetteer, their persons from the pipeline, which parsed the same lines after the text.
-    lines = header_lines(title, title_inferred, rubric, removed_lines)
-    persons = plan.item.result.header_persons
+    persons = dict(plan.item.result.header_persons)
     seen: set[tuple[str, str, str]] = set()
-    for k, (field_name, text) in enumerate(lines):
-        named = [*gazetteer_names(text), *((s, n, "PER") for s, n in (persons[k] if k < len(persons) else ()))]
+    for field_name, text in header_lines(title, title_inferred, rubric, removed_lines):
+        named = [*gazetteer_names(text), *((s, n, "PER") for s, n in persons.get(text, ()))]
         for surface, name, label in named:
             key = (field_name, label, name_key(name))
             if key[2] and key not in seen:  # one row per entity and field (« Maroc … Maroc »)
@@ -426,7 +425,9 @@ def _plan_header(
                 plan.header.append(_NewHeader(field_name, surface[:200], name, label))
 
 
-def header_lines(title: str, title_inferred: bool, rubric: str, removed_lines: list[dict] | None) -> list[tuple]:
+def header_lines(
+    title: str, title_inferred: bool, rubric: str, removed_lines: list[dict] | None
+) -> list[tuple[str, str]]:
     """The header lines read for names, as (HeaderEntity field, text), in the order the worker gives
     them to the pipeline: the headline (unless it was made from the first sentence, which is in the
     text), the rubric and each « Lire aussi » link (a headline like the article's own)."""

@@ -109,7 +109,7 @@ def test_it_reads_the_persons_of_the_header_lines_given_with_a_text():
     ]
     (result, plain) = extract_many([(TEXT, dt.date(2024, 3, 7), lines), (TEXT, dt.date(2024, 3, 7))])
     assert result.header_persons == (
-        (("Mohammed VI", "Mohammed VI"), ("Abdellatif Hammouchi", "Abdellatif Hammouchi")),
-        (),
+        (lines[0], (("Mohammed VI", "Mohammed VI"), ("Abdellatif Hammouchi", "Abdellatif Hammouchi"))),
+        (lines[1], ()),
     )
     assert plain.header_persons == () and plain.entities == result.entities  # the text's own facts are the same

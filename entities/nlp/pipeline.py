@@ -103,7 +103,7 @@ def iter_extract(items: Iterable[Item]) -> Iterator[ExtractionResult]:
     for text, published, lines in items:
         result = analyse(remember_text(next(docs), text), published)
         if lines:
-            persons = tuple(header_persons(remember_text(next(docs), line)) for line in lines)
+            persons = tuple((line, header_persons(remember_text(next(docs), line))) for line in lines)
             result = replace(result, header_persons=persons)
         yield result
 

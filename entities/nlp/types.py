@@ -121,6 +121,7 @@ class ExtractionResult:
     dates: list[DateSpan] = field(default_factory=list)
     events: list[EventSpan] = field(default_factory=list)
     claims: list[ClaimSpan] = field(default_factory=list)
-    # Per header line given with the text (headline, rubric, « Lire aussi » link), the persons it
-    # names as (surface, name): cleaning keeps those lines out of the text, so they have no offsets.
-    header_persons: tuple[tuple[tuple[str, str], ...], ...] = ()
+    # Each header line given with the text (headline, rubric, « Lire aussi » link) and the persons
+    # it names as (surface, name): cleaning keeps those lines out of the text, so they have no
+    # offsets. Keyed by the line itself, so the store never depends on the order it was given in.
+    header_persons: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
